@@ -1,0 +1,45 @@
+"""A byline line -> author names and the source it credits.
+
+``Tin, ảnh: Minh Thùy`` -> authors ``["Minh Thùy"]``; ``Thu Hà - Quang Hưng`` ->
+two authors; ``Theo baodienbienphu.com.vn`` / ``Nguồn: TTXVN`` -> ``source``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Role labels before a colon: Tin (news), Bài (article), Ảnh (photo), Video, Đồ họa (graphics),
+# Thực hiện (produced by), Nhóm PV (reporters' group); combined as "Tin, ảnh" / "Bài và ảnh".
+_ROLE = r"(?:tin|bài|ảnh|video|clip|đồ\s+họa|thực\s+hiện|trình\s+bày|phóng\s+viên|pv)"
+_ROLE_LABEL = re.compile(
+    r"(?<!\w)" + _ROLE + r"(?:\s*(?:,|và|\+|/|&)\s*" + _ROLE + r")*\s*:", re.IGNORECASE
+)
+# "Theo X" (according to X) / "Nguồn: X" (source: X), alone or in parentheses at the end.
+_SOURCE = re.compile(r"(?:^|[(\[\s-])(?:theo|nguồn)\s*:?\s+(?P<src>[^()\[\]]+?)\s*[)\]]?\s*\.?\s*$", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s*\|\s*", re.IGNORECASE)
+_MAX_NAME_WORDS = 6
+
+
+def split_byline(byline: str | None) -> tuple[list[str], str | None]:
+    """Return ``(authors, source)`` for a byline string (already NFC, collapsed)."""
+    if not byline:
+        return [], None
+    text = byline.strip()
+    source = None
+    match = _SOURCE.search(text)
+    if match:
+        source = match.group("src").strip(" .:-") or None
+        text = text[: match.start()].strip(" ([-–—,;")
+    authors: list[str] = []
+    for segment in _ROLE_LABEL.split(text):
+        for name in _NAME_SPLIT.split(segment):
+            name = name.strip(" .:-–—()[]\"'“”")
+            if _looks_like_name(name) and name not in authors:
+                authors.append(name)
+    return authors, source
+
+
+def _looks_like_name(name: str) -> bool:
+    if not name or not name[0].isalpha() or not name[0].isupper():
+        return False
+    return len(name.split()) <= _MAX_NAME_WORDS and not any(ch.isdigit() for ch in name)

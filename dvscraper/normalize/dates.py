@@ -1,0 +1,110 @@
+"""Vietnamese publish dates -> tz-aware datetimes in Asia/Ho_Chi_Minh.
+
+A fast path handles the portal's fixed formats (``13/01/2023 05:36:49 PM``,
+``13/1/2023 17:36``, ``17:36 - 13/01/2023``, ``ngày 13 tháng 1 năm 2023``);
+dateparser handles free text. An impossible date (31/02) gives None, never a
+wrong date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# d/m/yyyy (also '-' or '.' separators), zero padding optional.
+_DATE = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
+# h:mm[:ss] [AM|PM|SA|CH] (SA = sáng = AM, CH = chiều = PM); 'h' as a separator too (17h30).
+_TIME = (
+    r"(?P<H>\d{1,2})\s*[:hH]\s*(?P<M>\d{2})(?:\s*:\s*(?P<S>\d{2}))?"
+    r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?|SA|CH|sa|ch)(?![\w]))?"
+)
+_SEP = r"\s*(?:[-,|–]|lúc|vào|ngày|\s)*\s*"
+_DATE_TIME = re.compile(_DATE + r"(?:" + _SEP + _TIME + r")?", re.IGNORECASE)
+_TIME_DATE = re.compile(_TIME + _SEP + _DATE, re.IGNORECASE)
+_WORDY = re.compile(
+    r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE
+)
+# What is worth handing to dateparser at all: some digits.
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _build(d: str, m: str, y: str, H=None, M=None, S=None, ampm=None) -> dt.datetime | None:
+    try:
+        day, month, year = int(d), int(m), int(y)
+        hour = int(H) if H is not None else 0
+        minute = int(M) if M is not None else 0
+        second = int(S) if S is not None else 0
+        if ampm:
+            marker = ampm.replace(".", "").replace(" ", "").upper()
+            if hour < 1 or hour > 12:
+                return None
+            if marker in ("AM", "SA"):
+                hour = 0 if hour == 12 else hour
+            else:
+                hour = 12 if hour == 12 else hour + 12
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=VN_TZ)
+    except (ValueError, TypeError):
+        return None
+
+
+def match_published(text: str) -> re.Match | None:
+    """The first date(-time) expression in ``text`` in one of the portal's formats."""
+    found = [m for m in (_TIME_DATE.search(text), _DATE_TIME.search(text)) if m]
+    if not found:
+        return None
+    return min(found, key=lambda m: (m.start(), -len(m.group(0))))
+
+
+def parse_published(text: str | None) -> dt.datetime | None:
+    """``'13/01/2023 05:36:49 PM'`` -> 2023-01-13T17:36:49+07:00; unreadable -> None."""
+    if not text:
+        return None
+    match = match_published(text)
+    if match:
+        return _build(**match.groupdict())
+    wordy = _WORDY.search(text)
+    if wordy:
+        return _build(**wordy.groupdict())
+    return parse_free_text(text)
+
+
+def parse_free_text(text: str) -> dt.datetime | None:
+    """dateparser (Vietnamese, day first, Asia/Ho_Chi_Minh) for anything else; needs a digit."""
+    if not text or not _HAS_DIGIT.search(text) or len(text) > 200:
+        return None
+    import dateparser  # imported lazily: the fast path covers the portal's own formats
+
+    try:
+        parsed = dateparser.parse(
+            text,
+            languages=["vi"],
+            settings={
+                "DATE_ORDER": "DMY",
+                "TIMEZONE": "Asia/Ho_Chi_Minh",
+                "TO_TIMEZONE": "Asia/Ho_Chi_Minh",
+                "RETURN_AS_TIMEZONE_AWARE": True,
+                "REQUIRE_PARTS": ["day", "month", "year"],
+                "PREFER_DATES_FROM": "past",
+            },
+        )
+    except Exception:  # dateparser raises assorted errors on junk: treat as unreadable
+        return None
+    if parsed is None:
+        return None
+    return parsed.astimezone(VN_TZ)
+
+
+def parse_iso(text: str | None) -> dt.datetime | None:
+    """ISO 8601 (``2023-01-13T17:36:49+07:00`` or naive local) -> aware datetime."""
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    return value.astimezone(VN_TZ)

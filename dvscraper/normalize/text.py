@@ -1,0 +1,38 @@
+"""Text normalisation: Unicode NFC, no zero-width characters, collapsed whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and invisible formatting characters removed outright (not turned into spaces).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+# Every Unicode whitespace run (incl. NBSP U+00A0, narrow NBSP, ideographic space) -> one space.
+_WHITESPACE = re.compile(r"\s+")
+
+
+def nfc_collapse(text: str | None) -> str:
+    """NFC-normalise, drop zero-width characters and collapse whitespace; strip the ends."""
+    if not text:
+        return ""
+    text = text.translate(_INVISIBLE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def clean_or_none(text: str | None) -> str | None:
+    """``nfc_collapse`` that maps an empty result to ``None``."""
+    cleaned = nfc_collapse(text)
+    return cleaned or None
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key for label matching ('Lượt đọc' ~ 'LUOT DOC')."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _WHITESPACE.sub(" ", stripped).strip().casefold()
+
+
+def count_words(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,48 @@
+"""Canonical URLs and the stable article id derived from them."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, default port dropped, fragment removed, empty path -> '/'."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    netloc = host
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    if parts.username or parts.password:
+        netloc = f"{parts.username or ''}{':' + parts.password if parts.password else ''}@{netloc}"
+    path = parts.path or ("/" if netloc else "")
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def article_id(url: str) -> str:
+    """First 16 hex digits of SHA-256 of the canonical URL: same page, same id, every run."""
+    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def site_of(url: str) -> str:
+    """The host (lower case) of a URL, e.g. ``dienbien.dcs.vn``."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def absolute_url(base: str, ref: str | None) -> str | None:
+    """Resolve ``ref`` against ``base``; None for empty, ``javascript:``, ``data:`` or ``mailto:``."""
+    if not ref:
+        return None
+    ref = ref.strip()
+    if not ref or ref.startswith("#"):
+        return None
+    lowered = ref[:11].lower()
+    if lowered.startswith(("javascript:", "mailto:", "data:", "tel:")):
+        return None
+    try:
+        return canonical_url(urljoin(base, ref.replace(" ", "%20")))
+    except ValueError:
+        return None

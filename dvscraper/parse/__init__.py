@@ -1,0 +1,30 @@
+"""Pure page parsers: HTML bytes + URL in, typed record out. No Scrapy, no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dvscraper.normalize.article import to_article
+from dvscraper.parse.article import extract_article
+from dvscraper.parse.listing import parse_listing
+from dvscraper.parse.profile import DEFAULT_PROFILE, SiteProfile
+from dvscraper.records import Article
+
+__all__ = ["extract_article", "parse_article", "parse_listing", "SiteProfile", "DEFAULT_PROFILE"]
+
+
+def parse_article(
+    html: bytes | str,
+    url: str,
+    *,
+    crawled_at: dt.datetime | None = None,
+    profile: SiteProfile | None = None,
+) -> Article:
+    """The article record of one page; raises ``NotAnArticle(reason)`` for a non-article.
+
+    ``crawled_at`` defaults to the moment of parsing (SPEC: "for parse, when parsed").
+    """
+    raw = extract_article(html, url, profile=profile)
+    if crawled_at is None:
+        crawled_at = dt.datetime.now(dt.timezone.utc)
+    return to_article(raw, crawled_at)
