@@ -21,6 +21,12 @@ def nfc_collapse(text: str | None) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+def collapse(text: str | None) -> str:
+    """Collapse whitespace only: for text already NFC and free of zero-width characters
+    (everything read from a tree built by ``dvscraper.parse.document.load_tree``)."""
+    return " ".join(text.split()) if text else ""
+
+
 def clean_or_none(text: str | None) -> str | None:
     """``nfc_collapse`` that maps an empty result to ``None``."""
     cleaned = nfc_collapse(text)
@@ -36,3 +42,14 @@ def fold(text: str) -> str:
 
 def count_words(text: str) -> int:
     return len(text.split())
+
+
+def text_of(element) -> str:
+    """All text inside an element, as is (lxml's ``text_content`` for plain elements)."""
+    return "".join(element.itertext())
+
+
+def spaced_text(element) -> str:
+    """An element's text with a space between text nodes, collapsed: for finding dates and
+    labels where block boundaries must not glue words ("PM" + "Lượt đọc")."""
+    return " ".join(" ".join(element.itertext()).split())

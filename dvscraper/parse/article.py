@@ -1,8 +1,194 @@
-"""extract_article(html, url) -> RawArticle (work in progress)."""
+"""extract_article(html, url) -> RawArticle: the strings of an article page as shown.
+
+The order of work follows what a reader does: find the meta line (label +
+date), take the heading just above it as the title, read on from there until
+the article ends (a "Tin liên quan" heading, a sidebar widget, another
+article's meta line, the footer), then sort what was read into lead, body,
+sub-headings, photos with captions and byline. The site profile's selectors
+are tried first where they apply; every field falls back to these rules.
+"""
+
 from __future__ import annotations
 
-from dvscraper.records import NotAnArticle, RawArticle
+from dvscraper.normalize.text import collapse, text_of, spaced_text
+from dvscraper.normalize.urls import canonical_url
+from dvscraper.parse import structure
+from dvscraper.parse.blocks import Line, Picture, flatten
+from dvscraper.parse.byline import find_byline, is_credit
+from dvscraper.parse.document import load_page
+from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
+from dvscraper.parse.labels import label_key
+from dvscraper.parse.meta_line import MetaLine, find_meta_lines, read_meta
+from dvscraper.parse.profile import DEFAULT_PROFILE, SiteProfile
+from dvscraper.records import NotAnArticle, RawArticle, RawImage
+
+REASON_NO_META = "no readable meta time"
+REASON_NO_TITLE = "no title"
+
+_LEAD_CLASS_HINTS = ("sapo", "lead", "summary", "tomtat", "tom-tat", "mota", "description", "intro", "desc")
+_MIN_LEAD_WORDS = 12
+_MIN_BOLD_LEAD_WORDS = 30
+_MAX_HEADING_WORDS = 35
+_MAX_HEADING_CHARS = 300
 
 
-def extract_article(html, url, *, profile=None) -> RawArticle:
-    raise NotAnArticle("parser not written yet")
+def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None = None) -> RawArticle:
+    """The article's strings as shown; raises ``NotAnArticle(reason)`` for other pages."""
+    profile = DEFAULT_PROFILE if profile is None else profile
+    page = load_page(html, profile.simple_selectors)
+    root = page.root
+    metas = find_meta_lines(page)
+    chosen = _profile_meta(page, profile)
+    title, title_el = None, None
+    if chosen is not None:
+        title, title_el = _profile_title(page, profile)
+        if title is None:
+            title, title_el, _ = structure.find_title(chosen.element, url)
+    else:
+        chosen, title, title_el = _choose_meta(metas, url)
+    if chosen is None:
+        raise NotAnArticle(REASON_NO_META)
+    if not title:
+        title = structure.fallback_title(root)
+    if not title:
+        raise NotAnArticle(REASON_NO_TITLE)
+    others = [m.element for m in metas if m.element is not chosen.element]
+    items = _read_article(page, chosen.element, others, profile)
+    summary, paragraphs, headings, images, byline = _sort_items(items, url, title, profile, page)
+    return RawArticle(
+        url=canonical_url(url),
+        title=title,
+        breadcrumb=tuple(structure.find_breadcrumb(page, profile.select("breadcrumb", page))),
+        published_raw=chosen.published_raw,
+        read_count_raw=chosen.read_count_raw,
+        summary=summary,
+        paragraphs=tuple(paragraphs),
+        headings=tuple(headings),
+        images=tuple(images),
+        byline=byline,
+    )
+
+
+# -- the meta line and the title -------------------------------------------------------------
+def _profile_meta(page, profile: SiteProfile) -> MetaLine | None:
+    for el in profile.select("meta", page)[:1]:
+        return read_meta(el, spaced_text(el))
+    return None
+
+
+def _profile_title(page, profile: SiteProfile):
+    for el in profile.select("title", page)[:1]:
+        text = collapse(text_of(el))
+        if text and not structure.is_site_name(text):
+            return text, el
+    return None, None
+
+
+def _choose_meta(metas: list[MetaLine], url: str):
+    """The page's own meta line: one whose title is not a link to another page (a teaser)."""
+    best = None
+    for meta in metas:
+        title, title_el, teaser = structure.find_title(meta.element, url)
+        if teaser:
+            continue
+        rank = structure.title_rank(title_el) if title else -1
+        if best is None or rank > best[0]:
+            best = (rank, meta, title, title_el)
+    if best is None:
+        return None, None, None
+    return best[1], best[2], best[3]
+
+
+# -- reading the article ---------------------------------------------------------------------
+def _read_article(page, meta_el, other_metas: list, profile: SiteProfile) -> list:
+    root = page.root
+    markers = structure.foreign_markers(page, other_metas)
+    stop = frozenset(markers)
+    container = structure.article_container(meta_el, markers)
+    bodies = profile.select("body", page)
+    if bodies and not _contains(container, bodies[0]):
+        container = structure.common_ancestor(meta_el, bodies[0])
+    items = flatten(container, start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line)
+    if not any(isinstance(item, Line) for item in items) and container.getparent() is not None:
+        items = flatten(container.getparent(), start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line)
+    return items
+
+
+def _contains(ancestor, el) -> bool:
+    return any(a is ancestor for a in el.iterancestors()) or el is ancestor
+
+
+def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
+    images: list[RawImage] = []
+    lines: list[Line] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        index += 1
+        if isinstance(item, Picture):
+            if is_furniture(item):
+                continue
+            caption = item.caption
+            following = items[index] if index < len(items) else None
+            if caption is None and isinstance(following, Line) and not is_credit(following.text):
+                if reads_as_caption(following, standalone=item.standalone):
+                    caption = following.text
+                    index += 1
+            image = to_raw_image(item, caption, url, title)
+            if image is not None and not any(image.src == known.src for known in images):
+                images.append(image)
+            continue
+        if _is_furniture_line(item, title):
+            continue
+        lines.append(item)
+
+    byline = None
+    at = find_byline(lines)
+    if at is not None:
+        byline = lines[at].text
+        lines = lines[:at]
+
+    summary = _profile_summary(page, profile)
+    if summary is not None:
+        lines = [line for line in lines if line.text != summary]
+    elif lines and _reads_as_lead(lines[0]):
+        summary = lines[0].text
+        lines = lines[1:]
+
+    headings = [line.text for line in lines if _reads_as_heading(line)]
+    paragraphs = [line.text for line in lines]
+    return summary, paragraphs, headings, images, byline
+
+
+def _profile_summary(page, profile: SiteProfile) -> str | None:
+    for el in profile.select("summary", page)[:1]:
+        return collapse(text_of(el)) or None
+    return None
+
+
+def _is_furniture_line(line: Line, title: str) -> bool:
+    if line.link_only:
+        return True
+    if line.text == title:
+        return True
+    return structure.is_toolbar_text(line.text)
+
+
+def _reads_as_lead(line: Line) -> bool:
+    css = label_key(" ".join(filter(None, (line.element.get("class"), line.element.get("id"))))) if line.element is not None else ""
+    if any(hint in css for hint in _LEAD_CLASS_HINTS):
+        return True
+    if line.heading_tag:
+        return False
+    if line.bold:
+        return line.words >= _MIN_BOLD_LEAD_WORDS or (line.words >= 15 and line.text.endswith((".", "…")))
+    return line.words >= _MIN_LEAD_WORDS
+
+
+def _reads_as_heading(line: Line) -> bool:
+    if line.heading_tag:
+        return True
+    return line.bold and line.words <= _MAX_HEADING_WORDS and len(line.text) <= _MAX_HEADING_CHARS
+
+
+__all__ = ["extract_article"]

@@ -1,17 +1,21 @@
 """Vietnamese labels a reader sees, as data. Identifiers stay English.
 
-Matching is done on ``fold()``-ed text (no accents, case-folded), so the values
-here are written as shown and folded once at import.
+Matching is done on ``label_key()`` of the text (NFC, whitespace collapsed,
+case-folded): the values here are written as shown and keyed once at import.
 """
 
 from __future__ import annotations
 
-from dvscraper.normalize.text import fold
+
+
+def label_key(text: str) -> str:
+    """Comparison key for labels: collapsed, case-folded (the tree's text is NFC already)."""
+    return " ".join(text.split()).casefold()
 
 # "Posted at" / "Date posted" / "Updated": the label before the publish time.
 PUBLISHED_LABELS = ("Thời gian đăng", "Ngày đăng", "Cập nhật", "Đăng lúc", "Ngày xuất bản", "Thời gian")
 # "Reads" / "Views": the label before the read count.
-READ_COUNT_LABELS = ("Lượt đọc", "Lượt xem", "Số lượt xem", "Lượt truy cập bài")
+READ_COUNT_LABELS = ("Lượt đọc", "Lượt xem", "Số lượt xem")
 # Sidebar / footer widgets that are never article content.
 SIDEBAR_WIDGETS = (
     "BẢN ĐỒ HÀNH CHÍNH",  # administrative map
@@ -31,6 +35,12 @@ SIDEBAR_WIDGETS = (
     "Chuyên mục",  # sections
     "Bản quyền thuộc",  # copyright belongs to
     "Cơ quan chủ quản",  # governing body
+)
+# The widget names looked for when marking the page's sidebar (a few distinctive ones keep the
+# page scan cheap; the content walk still stops at any name of SIDEBAR_WIDGETS).
+SIDEBAR_MARKERS = (
+    "BẢN ĐỒ HÀNH CHÍNH", "Liên kết web", "Thống kê truy cập", "Tổng truy cập", "Tin mới nhất",
+    "Tin đọc nhiều", "Thăm dò ý kiến", "Văn bản mới",
 )
 # Headings of in-article lists of other articles: content stops there.
 RELATED_HEADINGS = (
@@ -58,11 +68,16 @@ NEXT_PAGE_TEXTS = ("Trang sau", "Trang tiếp", "Tiếp", "Sau", "Next", "»", "
 # Link texts that are not teaser titles ("see more", "details", "read more").
 MORE_LINK_TEXTS = ("Xem thêm", "Chi tiết", "Xem tiếp", "Đọc tiếp", "Xem tất cả", "Tiếp")
 
-FOLDED_PUBLISHED = tuple(fold(x) for x in PUBLISHED_LABELS)
-FOLDED_READ_COUNT = tuple(fold(x) for x in READ_COUNT_LABELS)
-FOLDED_SIDEBAR = tuple(fold(x) for x in SIDEBAR_WIDGETS)
-FOLDED_RELATED = tuple(fold(x) for x in RELATED_HEADINGS)
-FOLDED_HOME = frozenset(fold(x) for x in HOME_CRUMBS)
-FOLDED_SITE_NAMES = frozenset(fold(x) for x in SITE_NAMES)
-FOLDED_NEXT = frozenset(fold(x) for x in NEXT_PAGE_TEXTS)
-FOLDED_MORE = frozenset(fold(x) for x in MORE_LINK_TEXTS)
+FOLDED_PUBLISHED = tuple(label_key(x) for x in PUBLISHED_LABELS)
+FOLDED_READ_COUNT = tuple(label_key(x) for x in READ_COUNT_LABELS)
+FOLDED_SIDEBAR = tuple(label_key(x) for x in SIDEBAR_WIDGETS)
+FOLDED_RELATED = tuple(label_key(x) for x in RELATED_HEADINGS)
+FOLDED_HOME = frozenset(label_key(x) for x in HOME_CRUMBS)
+FOLDED_SITE_NAMES = frozenset(label_key(x) for x in SITE_NAMES)
+FOLDED_NEXT = frozenset(label_key(x) for x in NEXT_PAGE_TEXTS)
+FOLDED_MORE = frozenset(label_key(x) for x in MORE_LINK_TEXTS)
+# Toolbar / furniture lines inside the article area: print, e-mail, share, back, top, tags.
+TOOLBAR_TEXTS = (
+    "In bài", "Bản in", "Gửi email", "Gửi cho bạn bè", "Chia sẻ", "Quay lại", "Trở về", "Về đầu trang",
+    "Đầu trang", "Từ khóa", "Tags", "Lượt đọc", "Lượt xem", "Bình chọn", "Facebook", "Zalo",
+)

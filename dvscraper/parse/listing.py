@@ -1,8 +1,175 @@
-"""parse_listing(html, url) -> ListingPage (work in progress)."""
+"""parse_listing(html, url) -> ListingPage: the page's own teasers and its next page.
+
+A teaser is a link whose text reads as a headline, with the block around it
+(thumbnail, date, summary). Teasers are grouped by the list that holds them;
+the page's own list is the richest group (summaries, thumbnails, dates) in the
+part of the page that holds no sidebar widget, so side lists of other articles
+("Tin mới nhất", "Tin đọc nhiều") are left out. The next page is the link
+``rel=next``, the link to ``PageIndex`` + 1, or a "Trang sau" / "»" link.
+"""
+
 from __future__ import annotations
 
-from dvscraper.records import ListingPage
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from dvscraper.normalize.dates import match_published, parse_published
+from dvscraper.normalize.text import collapse, text_of, spaced_text
+from dvscraper.normalize.urls import absolute_url, canonical_url
+from dvscraper.parse import structure
+from dvscraper.parse.blocks import Line, flatten, make_picture
+from dvscraper.parse.document import load_page
+from dvscraper.parse.images import is_furniture
+from dvscraper.parse.labels import FOLDED_MORE, FOLDED_NEXT, label_key
+from dvscraper.parse.profile import SiteProfile
+from dvscraper.records import ListingItem, ListingPage, NotAnArticle
+
+_MIN_TITLE_WORDS = 4
+_MIN_SUMMARY_WORDS = 6
+_PAGE_PARAMS = ("pageindex", "page", "p", "trang", "pagenum", "pageno")
+_ASSET = re.compile(r"\.(?:jpe?g|png|gif|webp|pdf|docx?|xlsx?|zip|rar|mp4|mp3)(?:$|\?)", re.I)
 
 
-def parse_listing(html, url, *, profile=None) -> ListingPage:
-    return ListingPage(url=url)
+def parse_listing(html: bytes | str, url: str, *, profile: SiteProfile | None = None) -> ListingPage:
+    """The listing's own teasers (absolute URLs) and ``next_page`` (None on the last page)."""
+    try:
+        page = load_page(html)
+    except NotAnArticle:
+        return ListingPage(url=canonical_url(url), items=[], next_page=None)
+    body = page.body
+    items = _teasers(page, url)
+    return ListingPage(url=canonical_url(url), items=items, next_page=_next_page(body, url))
+
+
+# -- teasers ----------------------------------------------------------------------------------
+def _teasers(page, url: str) -> list[ListingItem]:
+    body = page.body
+    links = []
+    for a in body.iter("a"):
+        href = absolute_url(url, a.get("href"))
+        if not href or _ASSET.search(href) or not href.startswith(("http://", "https://")):
+            continue
+        text = collapse(text_of(a)) or collapse(a.get("title"))
+        if len(text.split()) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
+            continue
+        links.append((a, href, text))
+    if not links:
+        return []
+    title_links = {a: href for a, href, _ in links}
+    items = []
+    seen: set[str] = set()
+    for a, href, text in links:
+        if href in seen:
+            continue  # one teaser per target: the first title link
+        seen.add(href)
+        items.append((_item_element(a, href, title_links), href, text))
+    groups: dict = {}
+    for item in items:
+        parent = item[0].getparent()
+        groups.setdefault(parent, []).append(item)
+    scored = [(sum(_richness(el, text) for el, _, text in members), parent, members) for parent, members in groups.items()]
+    scored.sort(key=lambda s: s[0], reverse=True)
+    best_score, best_parent, _ = scored[0]
+    if best_score <= 0:
+        return []
+    region = structure.article_container(best_parent, structure.foreign_markers(page, []))
+    chosen = []
+    for score, parent, members in scored:
+        inside = parent is region or any(anc is region for anc in parent.iterancestors())
+        if parent is best_parent or (inside and score >= len(members) * 2):
+            chosen.extend(members)
+    order = {el: i for i, el in enumerate(body.iter())}
+    chosen.sort(key=lambda m: order.get(m[0], 0))
+    return [_teaser(el, href, title, url) for el, href, title in chosen]
+
+
+def _item_element(a, href: str, title_links: dict):
+    """Climb from the title link while the block holds no other teaser's title link."""
+    el = a
+    while True:
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return el
+        if any(title_links.get(link, href) != href for link in parent.iter("a")):
+            return el
+        el = parent
+
+
+def _richness(el, title: str) -> int:
+    """How much a teaser block holds beside its title: summary, thumbnail, date."""
+    text = collapse(text_of(el))
+    extra = len(text) - len(title)
+    score = 1
+    if extra > 60:
+        score += 2
+    if el.xpath(".//img"):
+        score += 1
+    if match_published(text) is not None:
+        score += 1
+    return score
+
+
+def _teaser(el, href: str, title: str, url: str) -> ListingItem:
+    date = match_published(spaced_text(el))
+    published = parse_published(date.group(0)) if date else None
+    thumbnail = None
+    for img in el.xpath(".//img"):
+        picture = make_picture(img, standalone=True)
+        if not is_furniture(picture):
+            thumbnail = absolute_url(url, picture.src)
+            break
+    summary = None
+    for line in flatten(el):
+        if not isinstance(line, Line) or line.link_only or line.text == title:
+            continue
+        candidate = _strip_meta(line.text)
+        if label_key(candidate) in FOLDED_MORE or len(candidate.split()) < _MIN_SUMMARY_WORDS:
+            continue
+        if summary is None or len(candidate) > len(summary):
+            summary = candidate
+    return ListingItem(url=href, title=title, published_at=published, summary=summary, thumbnail=thumbnail)
+
+
+_META_PREFIX = re.compile(r"^\(?\s*(?:thời gian đăng|ngày đăng|cập nhật)?\s*:?\s*")
+
+
+def _strip_meta(text: str) -> str:
+    """A summary line may begin with the teaser's date; keep only the prose."""
+    date = match_published(text)
+    if date is not None and date.start() <= 20:
+        rest = text[date.end():].lstrip(" )-–|:")
+        read = re.match(r"^(?:-\s*)?lượt (?:đọc|xem)\s*:?\s*[\d.,]+\s*[-|]?\s*", rest, re.I)
+        return rest[read.end():] if read else rest
+    return text
+
+
+# -- pagination -------------------------------------------------------------------------------
+def _page_number(url: str) -> tuple[str | None, int]:
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if key.lower() in _PAGE_PARAMS and value.isdigit():
+            return key.lower(), int(value)
+    return None, 1
+
+
+def _next_page(body, url: str) -> str | None:
+    own = canonical_url(url)
+    own_path = urlsplit(own).path.lower()
+    _, current = _page_number(own)
+    for a in body.xpath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]"):
+        target = absolute_url(url, a.get("href"))
+        if target and target != own:
+            return target
+    by_number = None
+    by_text = None
+    for a in body.iter("a"):
+        target = absolute_url(url, a.get("href"))
+        if not target or target == own:
+            continue
+        key, number = _page_number(target)
+        if key is not None and number == current + 1 and urlsplit(target).path.lower() == own_path:
+            by_number = by_number or target
+        label = label_key(collapse(text_of(a)) or a.get("title") or "")
+        if label in FOLDED_NEXT and by_text is None:
+            if key is None or number > current:
+                by_text = target
+    return by_number or by_text

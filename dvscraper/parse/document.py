@@ -1,0 +1,154 @@
+"""Bytes -> clean lxml tree: charset detection, NFC, zero-width removal, no scripts.
+
+Everything downstream sees NFC text without zero-width characters, so labels can
+be matched with plain (case-insensitive) regular expressions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lxml import etree
+
+from dvscraper.records import NotAnArticle
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Zero-width and invisible characters, and the NUL/control characters libxml2 rejects.
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e" + "".join(
+    chr(c) for c in range(32) if chr(c) not in "\t\n\r"
+)
+_INVISIBLE = re.compile("[" + re.escape(_INVISIBLE_CHARS) + "]")
+# The ones worth a look before a full substitution pass (str.__contains__ is fast; re is not).
+_INVISIBLE_PROBES = "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00\x0b\x0c\x1b"
+# Elements whose content is never visible text.
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "select", "textarea",
+              "button", "object", "embed", "canvas", "map")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Encodings Vietnamese pages are served in, tried in order when nothing is declared.
+_FALLBACK_ENCODINGS = ["utf-8", "windows-1258", "windows-1252"]
+
+
+def decode_html(html: bytes | str) -> str:
+    """Decode page bytes to text: BOM, then a declared charset, then UTF-8, then UnicodeDammit."""
+    if isinstance(html, str):
+        return html
+    for bom, encoding in _BOMS:
+        if html.startswith(bom):
+            return html[len(bom):].decode(encoding, errors="replace")
+    declared = _META_CHARSET.search(html, 0, 4096)
+    candidates: list[str] = []
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        try:
+            candidates.append(codecs.lookup(name).name)
+        except LookupError:
+            pass
+    candidates.append("utf-8")
+    for encoding in candidates:
+        try:
+            return html.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    from bs4 import UnicodeDammit  # forgiving detection pays only for messy bytes
+
+    dammit = UnicodeDammit(html, _FALLBACK_ENCODINGS, is_html=True)
+    if dammit.unicode_markup is not None:
+        return dammit.unicode_markup
+    return html.decode("utf-8", errors="replace")
+
+
+def clean_text(text: str) -> str:
+    """NFC, no zero-width or control characters (applied to the whole document once)."""
+    if any(ch in text for ch in _INVISIBLE_PROBES):
+        text = _INVISIBLE.sub("", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+@dataclass(slots=True)
+class Page:
+    """A loaded page: the cleaned tree, its cleaned source and (lazily) its visible text.
+
+    The visible text lets a parser ask "does this label occur at all?" with one regular
+    expression before it asks the tree *where* (an XPath with just the words found)."""
+
+    root: etree._Element
+    source: str
+    selectors: tuple = ()  # the site profile's simple selectors, resolved by the scan
+    _text: str | None = None
+    _lower: str | None = None
+    _scan: object = None
+
+    @property
+    def body(self):
+        body = self.root.find("body")
+        return body if body is not None else self.root
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = etree.tostring(self.body, method="text", encoding=str, with_tail=False)
+        return self._text
+
+    def scan(self):
+        """Landmarks of the page (labels, breadcrumb home, sidebar, furniture), found once."""
+        if self._scan is None:
+            from dvscraper.parse.scan import scan_page  # noqa: PLC0415 (scan imports this module)
+
+            self._scan = scan_page(self, self.selectors)
+        return self._scan
+
+    def occurrences(self, pattern: re.Pattern) -> set[str]:
+        """The distinct strings ``pattern`` finds in the page's visible text (see ``phrase_pattern``)."""
+        return {match.group(0) for match in pattern.finditer(self.text)}
+
+
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    """A case-sensitive pattern for phrases as given, in capitals, or capitalised.
+
+    One case-sensitive alternation scans the text ~10x faster than ``re.IGNORECASE`` and
+    ~3x faster than one ``str.__contains__`` per variant."""
+    variants = {v for p in phrases for v in (p, p.upper(), p[:1].upper() + p[1:].lower())}
+    return re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)))
+
+
+def load_page(html: bytes | str, selectors: tuple = ()) -> Page:
+    """Decode, clean and parse a page (raises ``NotAnArticle`` for input with no markup)."""
+    text = clean_text(decode_html(html))
+    return Page(root=_parse(text), source=text, selectors=selectors)
+
+
+def load_tree(html: bytes | str) -> etree._Element:
+    """The page's root element with scripts, styles and comments removed."""
+    return _parse(clean_text(decode_html(html)))
+
+
+def _parse(text: str) -> etree._Element:
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        raise NotAnArticle("empty page")
+    # plain etree elements: lxml.html's Python-level element-class lookup costs ~20% of a parse
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = etree.fromstring(text, parser=parser)
+    except (etree.LxmlError, ValueError) as exc:
+        raise NotAnArticle(f"unparseable page: {exc}") from None
+    if root is None:
+        raise NotAnArticle("empty page")
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    return root
+
+
+def title_tag_text(root) -> str:
+    """The document's <title> text (may be only the site name)."""
+    found = root.xpath("//head/title/text()")
+    return found[0] if found else ""

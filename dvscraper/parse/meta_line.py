@@ -1,0 +1,120 @@
+"""Find the meta line: ``Thời gian đăng: 13/01/2023 05:36:49 PM - Lượt đọc: 7444``.
+
+Anchored on the labels a reader sees, not on tags: a candidate is the smallest
+short element whose text holds a publish-time label followed by a date, or a
+date together with a read-count label. Time and read count may sit in one
+element or in two (label and value split across elements too).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dvscraper.normalize.dates import match_published
+from dvscraper.normalize.text import collapse, spaced_text
+from dvscraper.parse.labels import PUBLISHED_LABELS, READ_COUNT_LABELS
+
+
+def _alternation(labels: tuple[str, ...]) -> str:
+    ordered = sorted(labels, key=len, reverse=True)
+    return "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in ordered)
+
+
+_PUBLISHED = re.compile(r"(?:" + _alternation(PUBLISHED_LABELS) + r")(?:\s+lúc|\s+ngày)?\s*:?\s*", re.I)
+_READ = re.compile(
+    r"(?:" + _alternation(READ_COUNT_LABELS) + r")\s*:?\s*(?P<count>\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)", re.I
+)
+# Where a label occurs: the word it ends with, as written on the page, found in the
+# page's text first; the tree is then asked only for text nodes holding those words.
+_MAX_META_CHARS = 300  # a meta line is short; a body paragraph that mentions a date is not one
+_INLINE_SPLIT = re.compile(r"\s*(?:[-|–—•]\s*)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class MetaLine:
+    element: object
+    published_raw: str | None
+    read_count_raw: str | None
+    has_time_label: bool
+
+
+def find_meta_lines(page) -> list[MetaLine]:
+    """Every meta-line candidate of the page, in document order, without repeats."""
+    found: list[MetaLine] = []
+    seen: set = set()
+    for el, is_tail in page.scan().label_hits:
+        parent = el.getparent() if is_tail else el
+        meta = _meta_at(parent, seen)
+        if meta is not None:
+            seen.add(meta.element)
+            found.append(meta)
+    return found  # the scan walks in document order
+
+
+def _meta_at(el, seen: set) -> MetaLine | None:
+    """Climb at most four levels to the smallest short element forming a meta line."""
+    for _ in range(4):
+        if el is None or el.tag in ("body", "html"):
+            return None
+        if el in seen:
+            return None
+        text = spaced_text(el)
+        if len(text) > _MAX_META_CHARS:
+            return None
+        meta = read_meta(el, text)
+        if meta is not None:
+            return meta
+        el = el.getparent()
+    return None
+
+
+def read_meta(el, text: str) -> MetaLine | None:
+    """The meta line in ``text`` (the element's collapsed text), or None."""
+    label = _PUBLISHED.search(text)
+    read = _READ.search(text)
+    if label:
+        rest = text[label.end():]
+        if read and read.start() > label.end():
+            rest = text[label.end():read.start()]
+        date = match_published(rest[:80])
+        if date is not None and date.start() <= 25:
+            raw = _INLINE_SPLIT.sub("", rest[: date.end()]).strip()
+            return MetaLine(el, raw, read.group("count") if read else _read_near(el), True)
+        if _free_date_hint(rest):
+            raw = _INLINE_SPLIT.sub("", rest[:60]).strip()
+            return MetaLine(el, raw, read.group("count") if read else _read_near(el), True)
+    if read:
+        date = match_published(text)
+        if date is not None and date.group("H") is not None:
+            return MetaLine(el, date.group(0).strip(), read.group("count"), False)
+    return None
+
+
+_FREE_DATE = re.compile(r"^\s*(?:thứ\s+\w+|chủ\s+nhật)?[,\s]*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.I)
+
+
+def _free_date_hint(rest: str) -> bool:
+    return bool(_FREE_DATE.match(rest))
+
+
+def _read_near(el) -> str | None:
+    """A read count in a sibling element or the (short) parent: time and count split in two."""
+    parent = el.getparent()
+    if parent is not None:
+        text = spaced_text(parent)
+        if len(text) <= _MAX_META_CHARS * 2:
+            match = _READ.search(text)
+            if match:
+                return match.group("count")
+    sibling = el.getnext()
+    for _ in range(2):
+        if sibling is None:
+            break
+        text = spaced_text(sibling)
+        if len(text) <= _MAX_META_CHARS:
+            match = _READ.search(text)
+            if match:
+                return match.group("count")
+        sibling = sibling.getnext()
+    return None

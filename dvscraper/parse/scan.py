@@ -1,0 +1,135 @@
+"""One pass over the tree that notes every landmark the extractors need.
+
+lxml's XPath ``contains()`` over all text nodes (or ``@class`` tests over all
+elements) costs more than a plain Python walk once several phrases are sought,
+so the page is walked once: the page's visible text first says which labels
+occur at all (a C-speed ``str.find``), then the walk notes the elements holding
+them, the breadcrumb's home item, the sidebar widget headings, the page
+furniture (``aside``/``nav``/``footer``, ``id="footer"``...) and the elements
+the site profile's class/id selectors name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dvscraper.parse.document import phrase_pattern
+from dvscraper.parse.labels import HOME_CRUMBS, PUBLISHED_LABELS, READ_COUNT_LABELS, SIDEBAR_MARKERS
+
+# The last word of each label: enough to find the text node, label split across tags or not.
+LABEL_WORDS = tuple(sorted({label.split()[-1] for label in PUBLISHED_LABELS + READ_COUNT_LABELS}))
+# class/id tokens of page furniture around the article (whole tokens: "article-footer" is not one).
+MARKER_TOKENS = frozenset(
+    "footer site-footer page-footer sidebar side-bar widget banner quangcao quang-cao advert ads "
+    "col-right right-col rightcol colright box-right right-column sidebar-right".split()
+)
+MARKER_TAGS = frozenset(("aside", "nav", "footer"))
+_KIND = {
+    **{p.lower(): "sidebar" for p in SIDEBAR_MARKERS},
+    **{p.lower(): "home" for p in HOME_CRUMBS},
+    **{p.lower(): "label" for p in LABEL_WORDS},
+}
+_ALL_PHRASES = phrase_pattern(LABEL_WORDS + HOME_CRUMBS + SIDEBAR_MARKERS)
+_CONTAINER_TAGS = frozenset(("div", "section", "ul", "table", "td", "aside", "header", "footer", "nav"))
+_MAX_LABEL_TEXT = 400
+_MAX_SIDEBAR_TEXT = 120
+
+
+@dataclass(slots=True)
+class PageScan:
+    label_hits: list = field(default_factory=list)  # (element, is_tail) holding a label word
+    home_hits: list = field(default_factory=list)  # (element, is_tail) holding 'Trang chủ'
+    sidebar_hits: list = field(default_factory=list)  # elements whose text opens with a widget name
+    markers: list = field(default_factory=list)  # furniture elements
+    by_selector: dict = field(default_factory=dict)  # profile selector -> first element it names
+
+
+def _alternation(words) -> re.Pattern | None:
+    words = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
+def scan_page(page, selectors: tuple = ()) -> PageScan:
+    """Walk the body once. ``selectors``: simple ``.class`` / ``#id`` / ``tag.class`` strings."""
+    result = PageScan()
+    kinds: dict[str, str] = {}
+    for found in page.occurrences(_ALL_PHRASES):
+        kinds.setdefault(found, _KIND[found.lower()])
+    pattern = _alternation(kinds)
+    source = page.source
+    css_check = any(token in source for token in MARKER_TOKENS)
+    wanted = [_parse_selector(s) for s in selectors]
+    wanted = [w for w in wanted if w is not None and (w[2] or w[3] or "") in source]
+    search = pattern.search if pattern is not None else None
+    markers = result.markers
+    for el in page.body.iter():
+        tag = el.tag
+        if tag.__class__ is not str:
+            continue
+        if tag in _CONTAINER_TAGS:
+            if tag in MARKER_TAGS:
+                markers.append(el)
+            elif css_check:
+                css = el.get("class")
+                ident = el.get("id")
+                if (css and _has_token(css)) or (ident and _has_token(ident)):
+                    markers.append(el)
+        elif tag in MARKER_TAGS:
+            markers.append(el)
+        if wanted:
+            _match_selectors(el, tag, wanted, result.by_selector)
+        if search is None:
+            continue
+        text = el.text
+        if text and len(text) < _MAX_LABEL_TEXT and search(text) is not None:
+            _note(el, text, False, search, kinds, result)
+        text = el.tail
+        if text and len(text) < _MAX_LABEL_TEXT and search(text) is not None:
+            _note(el, text, True, search, kinds, result)
+    return result
+
+
+def _note(el, text: str, is_tail: bool, search, kinds: dict, result: PageScan) -> None:
+    match = search(text)
+    while match is not None:
+        kind = kinds[match.group(0)]
+        if kind == "label":
+            result.label_hits.append((el, is_tail))
+        elif kind == "home":
+            result.home_hits.append((el, is_tail))
+        elif len(text) < _MAX_SIDEBAR_TEXT and not text[: match.start()].strip():
+            owner = el.getparent() if is_tail else el
+            if owner is not None:
+                result.sidebar_hits.append(owner)
+        match = search(text, match.end())
+
+
+def _has_token(value: str) -> bool:
+    return any(token in MARKER_TOKENS for token in value.split())
+
+
+_SIMPLE = re.compile(r"^(?P<tag>[a-zA-Z][\w-]*)?(?:(?P<kind>[.#])(?P<name>[\w-]+))?$")
+
+
+def _parse_selector(selector: str):
+    """``'.sapo'`` -> (selector, 'class', 'sapo'); ``'h1'`` -> (selector, None, None); else None."""
+    match = _SIMPLE.match(selector.strip())
+    if not match or not (match.group("tag") or match.group("name")):
+        return None
+    kind = {"." : "class", "#": "id"}.get(match.group("kind") or "")
+    return selector, kind, match.group("name"), (match.group("tag") or "").lower() or None
+
+
+def _match_selectors(el, tag: str, wanted: list, found: dict) -> None:
+    for selector, kind, name, want_tag in wanted:
+        if selector in found or (want_tag and tag != want_tag):
+            continue
+        if kind is None:
+            found[selector] = el
+        elif kind == "class":
+            css = el.get("class")
+            if css and name in css.split():
+                found[selector] = el
+        elif el.get("id") == name:
+            found[selector] = el

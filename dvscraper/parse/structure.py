@@ -1,0 +1,239 @@
+"""Page structure a reader relies on: title above the meta line, breadcrumb, where the
+article ends (sidebar widgets, footer, other articles, related lists)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from dvscraper.normalize.dates import match_published
+from dvscraper.normalize.text import collapse, text_of
+from dvscraper.normalize.urls import absolute_url, canonical_url
+from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line
+from dvscraper.parse.labels import (
+    label_key,
+    FOLDED_HOME,
+    FOLDED_RELATED,
+    FOLDED_SIDEBAR,
+    FOLDED_SITE_NAMES,
+    HOME_CRUMBS,
+    SIDEBAR_WIDGETS,
+    TOOLBAR_TEXTS,
+)
+
+_TITLE_CLASS = re.compile(r"title|tieude|tieu-de|heading|headline|ten-bai|tenbai", re.I)
+_TITLE_WINDOW = 14  # preceding text nodes examined for the title
+_MAX_TITLE_WORDS = 60
+_CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|»|›|→|/|\|)\s*")
+_CRUMB_CLASS = re.compile(r"breadcrumb|duong-?dan|path|navigat|crumb|vitri|vi-tri", re.I)
+_DATE_ONLY = re.compile(r"^[\W\d_]*(?:(?:thứ|chủ nhật)[^,]*,?)?\s*(?:ngày)?[\s\d/:.\-APMapm,]*$", re.I)
+_MARKER_TOKENS = frozenset(
+    "footer site-footer page-footer sidebar side-bar widget banner quangcao quang-cao advert ads "
+    "col-right right-col rightcol colright box-right right-column sidebar-right".split()
+)
+_SIDEBAR_RE = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in SIDEBAR_WIDGETS) + r")\b", re.I)
+_TOOLBAR_RE = re.compile(r"^(?:" + "|".join(re.escape(w) for w in TOOLBAR_TEXTS) + r")\b", re.I)
+_INLINE_PARENTS = frozenset("span a b strong em i u font small big sup sub label time mark cite q s strike".split())
+
+
+def is_site_name(text: str) -> bool:
+    key = label_key(text)
+    return key in FOLDED_SITE_NAMES or any(key.startswith(name) and len(key) - len(name) < 4 for name in FOLDED_SITE_NAMES)
+
+
+def is_toolbar_text(text: str) -> bool:
+    return bool(_TOOLBAR_RE.match(text))
+
+
+# -- title ------------------------------------------------------------------------------------
+def find_title(meta_el, url: str):
+    """The title above the meta line: ``(text, element, is_teaser)``.
+
+    ``is_teaser`` is True when the title links to another page: the meta line then
+    belongs to a teaser of another article (home page, listings, side lists).
+    """
+    meta_ancestors = set(meta_el.iterancestors())
+    texts = meta_el.xpath(f"preceding::text()[normalize-space()][position() <= {_TITLE_WINDOW}]")
+    seen: set = set()
+    fallback = None
+    for text in reversed(texts):
+        el = text.getparent()
+        if el is None:
+            continue
+        if text.is_tail:
+            el = el.getparent()
+        if el is None or el in meta_ancestors:
+            # text directly inside an ancestor of the meta line: the title shares its block
+            candidate = collapse(text)
+            if candidate and _acceptable_title(candidate):
+                return candidate, el, False
+            continue
+        while el.tag in _INLINE_PARENTS and el.getparent() is not None and el.getparent() not in meta_ancestors:
+            el = el.getparent()
+        if el in seen:
+            continue
+        seen.add(el)
+        candidate = collapse(text_of(el))
+        if not candidate:
+            continue
+        if _is_breadcrumb(el, candidate) or _SIDEBAR_RE.match(candidate):
+            break
+        if not _acceptable_title(candidate):
+            continue
+        if len(candidate) > 250 and not _heading_like(el):
+            fallback = fallback or (candidate, el)
+            continue
+        return candidate, el, _links_elsewhere(el, url)
+    if fallback is not None:
+        return fallback[0], fallback[1], _links_elsewhere(fallback[1], url)
+    return None, None, False
+
+
+def _acceptable_title(text: str) -> bool:
+    if len(text) < 4 or is_site_name(text) or is_toolbar_text(text):
+        return False
+    if _DATE_ONLY.match(text) and match_published(text) is not None:
+        return False
+    if len(text.split()) > _MAX_TITLE_WORDS:
+        return False
+    return label_key(text) not in FOLDED_HOME
+
+
+def _heading_like(el) -> bool:
+    return el.tag in HEADING_TAGS or bool(_TITLE_CLASS.search(el.get("class") or ""))
+
+
+def title_rank(el) -> int:
+    """Prefer a heading tag or a title class when several meta lines qualify."""
+    if el is None:
+        return 0
+    return 2 if el.tag in ("h1", "h2") else 1 if _heading_like(el) else 0
+
+
+def _links_elsewhere(el, url: str) -> bool:
+    """Does the title element link to a page other than ``url``?"""
+    links = [el] if el.tag == "a" else []
+    links += list(el.iterancestors("a")) + el.xpath(".//a")
+    own = canonical_url(url).rstrip("/").lower()
+    for link in links:
+        href = link.get("href")
+        target = absolute_url(url, href)
+        if target and target.rstrip("/").lower() != own:
+            return True
+    return False
+
+
+def fallback_title(root) -> str | None:
+    """``og:title`` or ``<title>`` when no heading stands above the meta line; never the site name."""
+    for value in root.xpath("//meta[@property='og:title']/@content") + root.xpath("//head/title/text()"):
+        text = collapse(value)
+        for sep in (" - ", " | ", " – "):
+            parts = [p for p in text.split(sep) if not is_site_name(p)]
+            if len(parts) == 1:
+                text = parts[0]
+        if text and not is_site_name(text):
+            return text
+    return None
+
+
+# -- breadcrumb -------------------------------------------------------------------------------
+def find_breadcrumb(page, selected: list | None = None) -> list[str]:
+    """``['Trang chủ', 'Giới thiệu chung']`` as shown; ``[]`` when the page has none.
+
+    ``selected``: elements the site profile's breadcrumb selector found (the fast path)."""
+    if selected:
+        for el in selected[:1]:
+            items = _crumb_items(el)
+            if len(items) >= 2:
+                return items
+    for el, is_tail in page.scan().home_hits:
+        if is_tail:
+            el = el.getparent()
+        for _ in range(4):
+            if el is None or el.tag in ("body", "html"):
+                break
+            candidate = collapse(text_of(el))
+            if len(candidate) > 300:
+                break
+            if _is_breadcrumb(el, candidate):
+                items = _crumb_items(el)
+                if len(items) >= 2:
+                    return items
+            el = el.getparent()
+    return []
+
+
+def _is_breadcrumb(el, text: str) -> bool:
+    if label_key(text.split(">")[0].split("»")[0]).strip() not in FOLDED_HOME and not label_key(text).startswith(
+        tuple(FOLDED_HOME)
+    ):
+        return False
+    css = " ".join(filter(None, (el.get("class"), el.get("id"))))
+    if _CRUMB_CLASS.search(css):
+        return True
+    rest = text[len(text.split()[0]) :]
+    return bool(re.search(r"(?:>>|>|»|›|→)", rest)) and len(text) <= 300
+
+
+def _crumb_items(el) -> list[str]:
+    text = collapse(text_of(el))
+    if re.search(r"(?:>>|>|»|›|→)", text):
+        parts = re.split(r"\s*(?:>>|>|»|›|→)\s*", text)
+    else:
+        parts = [collapse(text_of(x)) for x in el.xpath(".//a|.//li[not(.//a)]|./span[not(.//a)]")]
+    items = [p.strip(" /|") for p in parts]
+    return [p for p in items if p and len(p) < 120]
+
+
+# -- where the article ends -------------------------------------------------------------------
+def foreign_markers(page, other_metas: list) -> list:
+    """Elements that are never part of the article: other meta lines, sidebar widgets, footer."""
+    scan = page.scan()
+    return [*other_metas, *scan.sidebar_hits, *scan.markers]
+
+
+def article_container(meta_el, markers: list):
+    """The largest ancestor of the meta line that holds no foreign marker."""
+    blocked: set = set()
+    for marker in markers:
+        blocked.add(marker)
+        blocked.update(marker.iterancestors())
+    container = meta_el
+    parent = container.getparent()
+    while parent is not None and parent not in blocked:
+        container = parent
+        parent = container.getparent()
+    return container
+
+
+def common_ancestor(a, b):
+    ancestors_a = [a, *a.iterancestors()]
+    ids = {id(x) for x in ancestors_a}
+    for el in [b, *b.iterancestors()]:
+        if id(el) in ids:
+            return el
+    return ancestors_a[-1]
+
+
+def is_stop_line(line: Line) -> bool:
+    """A heading of a related-articles list or of a sidebar widget: the article has ended."""
+    if line.words > 8:
+        return False
+    key = label_key(line.text).strip(" :")
+    return key.startswith(FOLDED_RELATED) or key.startswith(FOLDED_SIDEBAR)
+
+
+__all__ = [
+    "BLOCK_TAGS",
+    "article_container",
+    "common_ancestor",
+    "fallback_title",
+    "find_breadcrumb",
+    "find_title",
+    "foreign_markers",
+    "is_site_name",
+    "is_stop_line",
+    "is_toolbar_text",
+    "title_rank",
+]
