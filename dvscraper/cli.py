@@ -75,8 +75,10 @@ def run_parse(args: argparse.Namespace) -> int:
         record = parse_listing(html, url) if args.listing else parse_article(html, url)
     except NotAnArticle as exc:
         raise CliError(f"not an article: {exc.reason} ({url})", EXIT_NOT_ARTICLE) from None
-    json.dump(record.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(record.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale says
+    sys.stdout.buffer.flush()
     return EXIT_OK
 
 
@@ -107,4 +109,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the importable module, not this __main__ copy: `dvscraper.crawl` raises
+    # `dvscraper.cli.CliError`, which must be the class `main` catches.
+    from dvscraper.cli import main as _main
+
+    sys.exit(_main())

@@ -27,6 +27,7 @@ REASON_NO_TITLE = "no title"
 
 _LEAD_CLASS_HINTS = ("sapo", "lead", "summary", "tomtat", "tom-tat", "mota", "description", "intro", "desc")
 _MIN_LEAD_WORDS = 12
+_MAX_META_CANDIDATES = 40  # a page with more meta lines than this is a listing of teasers
 _MIN_BOLD_LEAD_WORDS = 30
 _MAX_HEADING_WORDS = 35
 _MAX_HEADING_CHARS = 300
@@ -48,7 +49,7 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None 
         chosen, title, title_el = _choose_meta(metas, url)
     if chosen is None:
         raise NotAnArticle(REASON_NO_META)
-    if not title:
+    if not title and chosen.has_time_label and len(metas) == 1:
         title = structure.fallback_title(root)
     if not title:
         raise NotAnArticle(REASON_NO_TITLE)
@@ -87,7 +88,9 @@ def _profile_title(page, profile: SiteProfile):
 def _choose_meta(metas: list[MetaLine], url: str):
     """The page's own meta line: one whose title is not a link to another page (a teaser)."""
     best = None
-    for meta in metas:
+    for meta in metas[:_MAX_META_CANDIDATES]:
+        if structure.holds_headline_link(meta.element, url):
+            continue  # "Title (13/01/2023) - Lượt đọc: 55": a teaser of another article
         title, title_el, teaser = structure.find_title(meta.element, url)
         if teaser:
             continue

@@ -68,6 +68,9 @@ class _Ctx:
     link: str | None = None
 
 
+_ENTER, _TEXT, _EXIT = object(), object(), object()
+
+
 @dataclass
 class Flattener:
     """Walks a container in document order, after ``start_after`` until a stop.
@@ -91,14 +94,22 @@ class Flattener:
 
     def run(self, container) -> list:
         self._started = self.start_after is None
-        self._walk(container, _Ctx(), True)
+        # An explicit stack, not recursion: pages nest tens of thousands of tags deep.
+        stack: list = [(_ENTER, container, _Ctx(), True)]
+        while stack and not self._stopped:
+            action, a, b, c = stack.pop()
+            if action is _ENTER:
+                self._enter(a, b, c, stack)
+            elif action is _TEXT:
+                if self._started:
+                    self._segments.append((a, b))
+            else:  # _EXIT: a block element ends
+                self._flush()
+                self._block, self._block_tag, self._block_ctx, self._heading = a
         self._flush()
         return self.items
 
-    # -- walking --------------------------------------------------------------------------
-    def _walk(self, el, ctx: _Ctx, is_root: bool = False) -> None:
-        if self._stopped:
-            return
+    def _enter(self, el, ctx: _Ctx, is_root: bool, stack: list) -> None:
         if el is self.start_after:
             self._flush()
             self._segments.clear()
@@ -129,25 +140,16 @@ class Flattener:
                     self._captioned_pictures(el, tag)
                 return
             self._flush()
-            saved = (self._block, self._block_tag, self._block_ctx, self._heading)
+            stack.append((_EXIT, (self._block, self._block_tag, self._block_ctx, self._heading), None, None))
             self._block, self._block_tag, self._block_ctx = el, tag, ctx
             self._heading = self._heading or tag in HEADING_TAGS
-            self._children(el, ctx)
-            self._flush()
-            self._block, self._block_tag, self._block_ctx, self._heading = saved
-        else:
-            self._children(el, ctx)
-
-    def _children(self, el, ctx: _Ctx) -> None:
-        if el.text:
-            self._add(el.text, ctx)
-        for child in el:
-            if self._stopped:
-                return
-            self._walk(child, ctx)
+        for child in reversed(el):
             tail = child.tail
             if tail:
-                self._add(tail, ctx)
+                stack.append((_TEXT, tail, ctx, None))
+            stack.append((_ENTER, child, ctx, False))
+        if el.text:
+            stack.append((_TEXT, el.text, ctx, None))
 
     @staticmethod
     def _context(el, tag: str, style: str, ctx: _Ctx) -> _Ctx:
@@ -177,10 +179,6 @@ class Flattener:
         return _Ctx(bold, italic, align, caption, link)
 
     # -- lines ----------------------------------------------------------------------------
-    def _add(self, text: str, ctx: _Ctx) -> None:
-        if self._started:
-            self._segments.append((text, ctx))
-
     def _has_text(self) -> bool:
         return any(not text.isspace() for text, _ in self._segments)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import logging
 import unicodedata
 from dataclasses import dataclass
 
@@ -57,9 +58,19 @@ def decode_html(html: bytes | str) -> str:
             return html.decode(encoding)
         except UnicodeDecodeError:
             continue
-    from bs4 import UnicodeDammit  # forgiving detection pays only for messy bytes
+    # Mostly UTF-8 with a few stray bytes (a mangled copy-paste): keep UTF-8, replace the strays.
+    replaced = html.decode("utf-8", errors="replace")
+    if replaced.count("\ufffd") * 100 < max(1, sum(1 for ch in replaced if ord(ch) > 127)):
+        return replaced
+    from bs4 import UnicodeDammit  # forgiving detection pays only for really messy bytes
 
-    dammit = UnicodeDammit(html, _FALLBACK_ENCODINGS, is_html=True)
+    dammit_log = logging.getLogger("bs4.dammit")
+    level = dammit_log.level
+    dammit_log.setLevel(logging.ERROR)  # it logs a warning for replaced characters
+    try:
+        dammit = UnicodeDammit(html, _FALLBACK_ENCODINGS, is_html=True)
+    finally:
+        dammit_log.setLevel(level)
     if dammit.unicode_markup is not None:
         return dammit.unicode_markup
     return html.decode("utf-8", errors="replace")

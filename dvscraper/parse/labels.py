@@ -13,7 +13,7 @@ def label_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 # "Posted at" / "Date posted" / "Updated": the label before the publish time.
-PUBLISHED_LABELS = ("Thời gian đăng", "Ngày đăng", "Cập nhật", "Đăng lúc", "Ngày xuất bản", "Thời gian")
+PUBLISHED_LABELS = ("Thời gian đăng", "Ngày đăng", "Cập nhật", "Đăng lúc", "Ngày xuất bản", "Ngày cập nhật")
 # "Reads" / "Views": the label before the read count.
 READ_COUNT_LABELS = ("Lượt đọc", "Lượt xem", "Số lượt xem")
 # Sidebar / footer widgets that are never article content.

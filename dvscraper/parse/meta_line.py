@@ -27,7 +27,10 @@ _READ = re.compile(
 )
 # Where a label occurs: the word it ends with, as written on the page, found in the
 # page's text first; the tree is then asked only for text nodes holding those words.
-_MAX_META_CHARS = 300  # a meta line is short; a body paragraph that mentions a date is not one
+_MAX_META_CHARS = 300
+_MAX_HITS = 400  # label occurrences examined: more is a page of teasers or junk
+_MAX_META_CHILDREN = 40  # an element with more children is a container, not a meta line
+_MAX_LEADING_CHARS = 40  # text before the label on its line ("Tin tức | Thời gian đăng: ...")  # a meta line is short; a body paragraph that mentions a date is not one
 _INLINE_SPLIT = re.compile(r"\s*(?:[-|–—•]\s*)+$")
 
 
@@ -43,13 +46,16 @@ def find_meta_lines(page) -> list[MetaLine]:
     """Every meta-line candidate of the page, in document order, without repeats."""
     found: list[MetaLine] = []
     seen: set = set()
-    for el, is_tail in page.scan().label_hits:
+    for el, is_tail in page.scan().label_hits[:_MAX_HITS]:
         parent = el.getparent() if is_tail else el
         meta = _meta_at(parent, seen)
         if meta is not None:
             seen.add(meta.element)
             found.append(meta)
-    return found  # the scan walks in document order
+    # A meta line inside another (the <time> inside "time - read count"): keep the outer one,
+    # so the whole line, read count included, is behind the reader when the body starts.
+    elements = {id(m.element) for m in found}
+    return [m for m in found if not any(id(a) in elements for a in m.element.iterancestors())]
 
 
 def _meta_at(el, seen: set) -> MetaLine | None:
@@ -57,14 +63,15 @@ def _meta_at(el, seen: set) -> MetaLine | None:
     for _ in range(4):
         if el is None or el.tag in ("body", "html"):
             return None
-        if el in seen:
+        if el in seen or len(el) > _MAX_META_CHILDREN:
             return None
         text = spaced_text(el)
         if len(text) > _MAX_META_CHARS:
             return None
         meta = read_meta(el, text)
         if meta is not None:
-            return meta
+            # a block that also holds the title is not the meta line
+            return None if el.find(".//h1") is not None or el.find(".//h2") is not None else meta
         el = el.getparent()
     return None
 
@@ -73,7 +80,7 @@ def read_meta(el, text: str) -> MetaLine | None:
     """The meta line in ``text`` (the element's collapsed text), or None."""
     label = _PUBLISHED.search(text)
     read = _READ.search(text)
-    if label:
+    if label and label.start() <= _MAX_LEADING_CHARS:
         rest = text[label.end():]
         if read and read.start() > label.end():
             rest = text[label.end():read.start()]
@@ -101,7 +108,7 @@ def _free_date_hint(rest: str) -> bool:
 def _read_near(el) -> str | None:
     """A read count in a sibling element or the (short) parent: time and count split in two."""
     parent = el.getparent()
-    if parent is not None:
+    if parent is not None and len(parent) <= _MAX_META_CHILDREN:
         text = spaced_text(parent)
         if len(text) <= _MAX_META_CHARS * 2:
             match = _READ.search(text)

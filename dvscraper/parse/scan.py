@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from dvscraper.parse.document import phrase_pattern
 from dvscraper.parse.labels import HOME_CRUMBS, PUBLISHED_LABELS, READ_COUNT_LABELS, SIDEBAR_MARKERS
 
-# The last word of each label: enough to find the text node, label split across tags or not.
-LABEL_WORDS = tuple(sorted({label.split()[-1] for label in PUBLISHED_LABELS + READ_COUNT_LABELS}))
+# The last two words of each label: enough to find its text node, rare enough in prose.
+LABEL_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in PUBLISHED_LABELS + READ_COUNT_LABELS}))
 # class/id tokens of page furniture around the article (whole tokens: "article-footer" is not one).
 MARKER_TOKENS = frozenset(
     "footer site-footer page-footer sidebar side-bar widget banner quangcao quang-cao advert ads "

@@ -33,7 +33,7 @@ _MARKER_TOKENS = frozenset(
     "col-right right-col rightcol colright box-right right-column sidebar-right".split()
 )
 _SIDEBAR_RE = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in SIDEBAR_WIDGETS) + r")\b", re.I)
-_TOOLBAR_RE = re.compile(r"^(?:" + "|".join(re.escape(w) for w in TOOLBAR_TEXTS) + r")\b", re.I)
+_TOOLBAR_RE = re.compile(r"^[\W_]*(?:" + "|".join(re.escape(w) for w in TOOLBAR_TEXTS) + r")\b", re.I)
 _INLINE_PARENTS = frozenset("span a b strong em i u font small big sup sub label time mark cite q s strike".split())
 
 
@@ -79,12 +79,17 @@ def find_title(meta_el, url: str):
             continue
         if _is_breadcrumb(el, candidate) or _SIDEBAR_RE.match(candidate):
             break
+        if _DATE_ONLY.match(candidate) and match_published(candidate) is not None:
+            break  # the header date ("Thứ Ba, ngày 10/01/2023"): the page header is above
         if not _acceptable_title(candidate):
             continue
         if len(candidate) > 250 and not _heading_like(el):
             fallback = fallback or (candidate, el)
             continue
-        return candidate, el, _links_elsewhere(el, url)
+        teaser = _links_elsewhere(el, url)
+        if teaser and len(candidate.split()) < 4:
+            break  # a menu item: the title is never above the menu
+        return candidate, el, teaser
     if fallback is not None:
         return fallback[0], fallback[1], _links_elsewhere(fallback[1], url)
     return None, None, False
@@ -119,6 +124,19 @@ def _links_elsewhere(el, url: str) -> bool:
     for link in links:
         href = link.get("href")
         target = absolute_url(url, href)
+        if target and target.rstrip("/").lower() != own:
+            return True
+    return False
+
+
+def holds_headline_link(el, url: str) -> bool:
+    """Does the element hold a headline-long link to another page (a teaser's title)?"""
+    own = canonical_url(url).rstrip("/").lower()
+    for link in el.iter("a"):
+        text = collapse(text_of(link))
+        if len(text.split()) < 4:
+            continue
+        target = absolute_url(url, link.get("href"))
         if target and target.rstrip("/").lower() != own:
             return True
     return False
@@ -218,7 +236,7 @@ def common_ancestor(a, b):
 
 def is_stop_line(line: Line) -> bool:
     """A heading of a related-articles list or of a sidebar widget: the article has ended."""
-    if line.words > 8:
+    if len(line.text) > 80 or line.words > 8:
         return False
     key = label_key(line.text).strip(" :")
     return key.startswith(FOLDED_RELATED) or key.startswith(FOLDED_SIDEBAR)
