@@ -58,3 +58,9 @@ def event_date_from_lead(lead: str | None, published_at: dt.datetime | None) -> 
         return candidate
     except ValueError:
         return None
+
+
+def opens_with_event_date(text: str) -> bool:
+    """Does the text open with a day-and-month date expression (``Chiều nay (13/1), ...``)?"""
+    match = _OPENING.match(text[:120])
+    return bool(match and (match.group("d") or match.group("pd")))

@@ -18,6 +18,7 @@ from dvscraper.parse.byline import find_byline, is_credit
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
 from dvscraper.parse.labels import label_key
+from dvscraper.normalize.event_date import opens_with_event_date
 from dvscraper.parse.meta_line import MetaLine, find_meta_lines, read_meta
 from dvscraper.parse.profile import DEFAULT_PROFILE, SiteProfile
 from dvscraper.records import NotAnArticle, RawArticle, RawImage
@@ -154,7 +155,7 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
     summary = _profile_summary(page, profile)
     if summary is not None:
         lines = [line for line in lines if line.text != summary]
-    elif lines and _reads_as_lead(lines[0]):
+    elif lines and _reads_as_lead(lines[0], lines[1] if len(lines) > 1 else None):
         summary = lines[0].text
         lines = lines[1:]
 
@@ -177,15 +178,27 @@ def _is_furniture_line(line: Line, title: str) -> bool:
     return structure.is_toolbar_text(line.text)
 
 
-def _reads_as_lead(line: Line) -> bool:
-    css = label_key(" ".join(filter(None, (line.element.get("class"), line.element.get("id"))))) if line.element is not None else ""
+def _reads_as_lead(line: Line, following: Line | None) -> bool:
+    """The lead is a full paragraph: its own element, or the first (bold) paragraph of the body.
+
+    A plain first paragraph that sits among the body's paragraphs (same parent, same tag) is
+    body, unless it opens the way a lead does: with the event's date ("Sáng 15/10, ...")."""
+    element = line.element
+    css = label_key(" ".join(filter(None, (element.get("class"), element.get("id"))))) if element is not None else ""
     if any(hint in css for hint in _LEAD_CLASS_HINTS):
         return True
-    if line.heading_tag:
+    if line.heading_tag or line.words < _MIN_LEAD_WORDS:
         return False
     if line.bold:
         return line.words >= _MIN_BOLD_LEAD_WORDS or (line.words >= 15 and line.text.endswith((".", "…")))
-    return line.words >= _MIN_LEAD_WORDS
+    if opens_with_event_date(line.text):
+        return True
+    if following is None or element is None or following.element is None:
+        return True
+    if following.element is element:
+        return False  # <br>-split chunks of one block
+    same_place = following.element.getparent() is element.getparent() and following.tag == line.tag
+    return not same_place
 
 
 def _reads_as_heading(line: Line) -> bool:

@@ -30,6 +30,8 @@ _READ = re.compile(
 _MAX_META_CHARS = 300
 _MAX_HITS = 400  # label occurrences examined: more is a page of teasers or junk
 _MAX_META_CHILDREN = 40  # an element with more children is a container, not a meta line
+_TOOLBAR = re.compile(r"in bài|bản in|gửi email|gửi bài|chia sẻ|bình luận|facebook|zalo|tweet", re.I)
+_MAX_EXTRA_CHARS = 60  # what a meta line's block may hold beside it (read count, "In bài")
 _MAX_LEADING_CHARS = 40  # text before the label on its line ("Tin tức | Thời gian đăng: ...")  # a meta line is short; a body paragraph that mentions a date is not one
 _INLINE_SPLIT = re.compile(r"\s*(?:[-|–—•]\s*)+$")
 
@@ -44,18 +46,25 @@ class MetaLine:
 
 def find_meta_lines(page) -> list[MetaLine]:
     """Every meta-line candidate of the page, in document order, without repeats."""
-    found: list[MetaLine] = []
-    seen: set = set()
-    for el, is_tail in page.scan().label_hits[:_MAX_HITS]:
-        parent = el.getparent() if is_tail else el
-        meta = _meta_at(parent, seen)
-        if meta is not None:
-            seen.add(meta.element)
-            found.append(meta)
+    scan = page.scan()
+    found = _metas_at(scan.label_hits)
+    if not found:  # no publish-time label at all: a date beside a read count may stand for one
+        found = _metas_at(scan.read_hits)
     # A meta line inside another (the <time> inside "time - read count"): keep the outer one,
     # so the whole line, read count included, is behind the reader when the body starts.
     elements = {id(m.element) for m in found}
     return [m for m in found if not any(id(a) in elements for a in m.element.iterancestors())]
+
+
+def _metas_at(hits: list) -> list[MetaLine]:
+    found: list[MetaLine] = []
+    seen: set = set()
+    for el, is_tail in hits[:_MAX_HITS]:
+        meta = _meta_at(el.getparent() if is_tail else el, seen)
+        if meta is not None:
+            seen.add(meta.element)
+            found.append(meta)
+    return found
 
 
 def _meta_at(el, seen: set) -> MetaLine | None:
@@ -71,9 +80,36 @@ def _meta_at(el, seen: set) -> MetaLine | None:
         meta = read_meta(el, text)
         if meta is not None:
             # a block that also holds the title is not the meta line
-            return None if el.find(".//h1") is not None or el.find(".//h2") is not None else meta
+            return None if _holds_heading(el) else _whole_line(meta, text)
         el = el.getparent()
     return None
+
+
+def _holds_heading(el) -> bool:
+    return el.find(".//h1") is not None or el.find(".//h2") is not None or el.find(".//h3") is not None
+
+
+def _whole_line(meta: MetaLine, text: str) -> MetaLine:
+    """Widen the meta line to the block that holds only it and its read count / toolbar
+    ("<div><span>Thời gian đăng: ...</span> <b>Lượt đọc: 9</b></div>"), so that none of it is
+    read as article text."""
+    el = meta.element
+    parent = el.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and len(parent) <= _MAX_META_CHILDREN:
+        wider = spaced_text(parent)
+        if len(wider) > _MAX_META_CHARS or len(wider) - len(text) > _MAX_EXTRA_CHARS or _holds_heading(parent):
+            break
+        extra = _TOOLBAR.sub(" ", _READ.sub(" ", wider.replace(text, " ", 1)))
+        if extra.strip(" -|•:/()[]"):
+            break  # the block holds something else too (a short title, a date line)
+        el, text, parent = parent, wider, parent.getparent()
+    if el is meta.element:
+        return meta
+    read = meta.read_count_raw
+    if read is None:
+        found = _READ.search(text)
+        read = found.group("count") if found else None
+    return MetaLine(el, meta.published_raw, read, meta.has_time_label)
 
 
 def read_meta(el, text: str) -> MetaLine | None:

@@ -25,10 +25,12 @@ MARKER_TOKENS = frozenset(
     "col-right right-col rightcol colright box-right right-column sidebar-right".split()
 )
 MARKER_TAGS = frozenset(("aside", "nav", "footer"))
+_READ_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in READ_COUNT_LABELS}))
 _KIND = {
     **{p.lower(): "sidebar" for p in SIDEBAR_MARKERS},
     **{p.lower(): "home" for p in HOME_CRUMBS},
     **{p.lower(): "label" for p in LABEL_WORDS},
+    **{p.lower(): "read" for p in _READ_WORDS},
 }
 _ALL_PHRASES = phrase_pattern(LABEL_WORDS + HOME_CRUMBS + SIDEBAR_MARKERS)
 _CONTAINER_TAGS = frozenset(("div", "section", "ul", "table", "td", "aside", "header", "footer", "nav"))
@@ -38,7 +40,8 @@ _MAX_SIDEBAR_TEXT = 120
 
 @dataclass(slots=True)
 class PageScan:
-    label_hits: list = field(default_factory=list)  # (element, is_tail) holding a label word
+    label_hits: list = field(default_factory=list)  # (element, is_tail) holding a time label
+    read_hits: list = field(default_factory=list)  # (element, is_tail) holding a read-count label
     home_hits: list = field(default_factory=list)  # (element, is_tail) holding 'Trang chủ'
     sidebar_hits: list = field(default_factory=list)  # elements whose text opens with a widget name
     markers: list = field(default_factory=list)  # furniture elements
@@ -96,6 +99,8 @@ def _note(el, text: str, is_tail: bool, search, kinds: dict, result: PageScan) -
         kind = kinds[match.group(0)]
         if kind == "label":
             result.label_hits.append((el, is_tail))
+        elif kind == "read":
+            result.read_hits.append((el, is_tail))
         elif kind == "home":
             result.home_hits.append((el, is_tail))
         elif len(text) < _MAX_SIDEBAR_TEXT and not text[: match.start()].strip():
