@@ -64,6 +64,7 @@ def _read_input(path: str) -> bytes:
 
 
 def run_parse(args: argparse.Namespace) -> int:
+    from dvscraper.normalize.urls import canonical_url
     from dvscraper.parse import parse_article, parse_listing
     from dvscraper.records import NotAnArticle
 
@@ -71,6 +72,10 @@ def run_parse(args: argparse.Namespace) -> int:
     url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "file:///dev/stdin")
     if not html.strip():
         raise CliError(f"cannot read {args.file}: empty file", EXIT_USAGE)
+    try:
+        canonical_url(url)
+    except ValueError as exc:
+        raise CliError(f"invalid --url {url!r}: {exc}", EXIT_USAGE) from None
     try:
         record = parse_listing(html, url) if args.listing else parse_article(html, url)
     except NotAnArticle as exc:

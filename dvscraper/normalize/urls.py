@@ -44,7 +44,45 @@ def absolute_url(base: str, ref: str | None) -> str | None:
     lowered = ref[:11].lower()
     if lowered.startswith(("javascript:", "mailto:", "data:", "tel:")):
         return None
+    if lowered.startswith(("http://", "https://")) and " " not in ref and "/." not in ref:
+        try:
+            return canonical_url(ref)  # already absolute: no join needed (the hot case in listings)
+        except ValueError:
+            return None
     try:
         return canonical_url(urljoin(base, ref.replace(" ", "%20")))
     except ValueError:
         return None
+
+
+def resolver(base: str):
+    """``absolute_url`` bound to one page: each distinct href is resolved once, and a plain
+    root-relative href (``/TinTuc/...``) is joined to the page's origin without ``urljoin``."""
+    cache: dict[str, str | None] = {}
+    try:
+        parts = urlsplit(canonical_url(base))
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
+    except ValueError:
+        origin = None
+
+    def resolve(ref: str | None) -> str | None:
+        if not ref:
+            return None
+        if ref in cache:
+            return cache[ref]
+        if (
+            origin
+            and ref.startswith("/")
+            and not ref.startswith("//")
+            and "#" not in ref
+            and " " not in ref
+            and "/." not in ref
+            and "\\" not in ref
+        ):
+            value = origin + ref
+        else:
+            value = absolute_url(base, ref)
+        cache[ref] = value
+        return value
+
+    return resolve

@@ -146,15 +146,15 @@ def load_tree(html: bytes | str) -> etree._Element:
 def _parse(text: str) -> etree._Element:
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
-        raise NotAnArticle("empty page")
+        raise NotAnArticle("no readable meta time: empty page")
     # plain etree elements: lxml.html's Python-level element-class lookup costs ~20% of a parse
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = etree.fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError) as exc:
-        raise NotAnArticle(f"unparseable page: {exc}") from None
+        raise NotAnArticle(f"no readable meta time: unparseable page ({exc})") from None
     if root is None:
-        raise NotAnArticle("empty page")
+        raise NotAnArticle("no readable meta time: empty page")
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     return root
 

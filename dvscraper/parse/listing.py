@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from dvscraper.normalize.dates import match_published, parse_published
 from dvscraper.normalize.text import collapse, text_of, spaced_text
-from dvscraper.normalize.urls import absolute_url, canonical_url
+from dvscraper.normalize.urls import canonical_url, resolver
 from dvscraper.parse import structure
 from dvscraper.parse.blocks import Line, flatten, make_picture
 from dvscraper.parse.document import load_page
@@ -37,16 +37,17 @@ def parse_listing(html: bytes | str, url: str, *, profile: SiteProfile | None = 
     except NotAnArticle:
         return ListingPage(url=canonical_url(url), items=[], next_page=None)
     body = page.body
-    items = _teasers(page, url)
-    return ListingPage(url=canonical_url(url), items=items, next_page=_next_page(body, url))
+    resolve = resolver(url)
+    items = _teasers(page, url, resolve)
+    return ListingPage(url=canonical_url(url), items=items, next_page=_next_page(body, url, resolve))
 
 
 # -- teasers ----------------------------------------------------------------------------------
-def _teasers(page, url: str) -> list[ListingItem]:
+def _teasers(page, url: str, resolve) -> list[ListingItem]:
     body = page.body
     links = []
     for a in body.iter("a"):
-        href = absolute_url(url, a.get("href"))
+        href = resolve(a.get("href"))
         if not href or _ASSET.search(href) or not href.startswith(("http://", "https://")):
             continue
         text = collapse(text_of(a)) or collapse(a.get("title"))
@@ -80,7 +81,7 @@ def _teasers(page, url: str) -> list[ListingItem]:
             chosen.extend(members)
     order = {el: i for i, el in enumerate(body.iter())}
     chosen.sort(key=lambda m: order.get(m[0], 0))
-    return [_teaser(el, href, title, url) for el, href, title in chosen]
+    return [_teaser(el, href, title, resolve) for el, href, title in chosen]
 
 
 def _item_element(a, href: str, title_links: dict):
@@ -109,14 +110,14 @@ def _richness(el, title: str) -> int:
     return score
 
 
-def _teaser(el, href: str, title: str, url: str) -> ListingItem:
+def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     date = match_published(spaced_text(el))
     published = parse_published(date.group(0)) if date else None
     thumbnail = None
     for img in el.xpath(".//img"):
         picture = make_picture(img, standalone=True)
         if not is_furniture(picture):
-            thumbnail = absolute_url(url, picture.src)
+            thumbnail = resolve(picture.src)
             break
     summary = None
     for line in flatten(el):
@@ -151,18 +152,18 @@ def _page_number(url: str) -> tuple[str | None, int]:
     return None, 1
 
 
-def _next_page(body, url: str) -> str | None:
+def _next_page(body, url: str, resolve) -> str | None:
     own = canonical_url(url)
     own_path = urlsplit(own).path.lower()
     _, current = _page_number(own)
     for a in body.xpath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]"):
-        target = absolute_url(url, a.get("href"))
+        target = resolve(a.get("href"))
         if target and target != own:
             return target
     by_number = None
     by_text = None
     for a in body.iter("a"):
-        target = absolute_url(url, a.get("href"))
+        target = resolve(a.get("href"))
         if not target or target == own:
             continue
         key, number = _page_number(target)

@@ -29,6 +29,9 @@ class SiteProfile:
     _complex: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self._complex["__simple__"] = tuple(
+            s for s in (getattr(self, n) for n in SELECTOR_FIELDS) if s and _parse_selector(s) is not None
+        )
         for name in SELECTOR_FIELDS:
             selector = getattr(self, name)
             if selector and _parse_selector(selector) is None:
@@ -39,9 +42,7 @@ class SiteProfile:
     @property
     def simple_selectors(self) -> tuple[str, ...]:
         """Selectors the page scan resolves itself."""
-        return tuple(
-            s for s in (getattr(self, n) for n in SELECTOR_FIELDS) if s and _parse_selector(s) is not None
-        )
+        return self._complex["__simple__"]
 
     def select(self, name: str, page) -> list:
         """Elements the profile's selector ``name`` finds on ``page`` ([] when none)."""

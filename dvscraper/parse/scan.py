@@ -62,26 +62,43 @@ def scan_page(page, selectors: tuple = ()) -> PageScan:
     pattern = _alternation(kinds)
     source = page.source
     css_check = any(token in source for token in MARKER_TOKENS)
-    wanted = [_parse_selector(s) for s in selectors]
-    wanted = [w for w in wanted if w is not None and (w[2] or w[3] or "") in source]
+    by_class: dict[str, list] = {}
+    by_id: dict[str, list] = {}
+    by_tag: dict[str, list] = {}
+    for selector in selectors:
+        parsed = _parse_selector(selector)
+        if parsed is None or (parsed[2] or parsed[3] or "") not in source:
+            continue
+        _, kind, name, want_tag = parsed
+        index = by_class if kind == "class" else by_id if kind == "id" else by_tag
+        index.setdefault(name if kind else want_tag, []).append((selector, want_tag))
+    found = result.by_selector
+    attrs = css_check or bool(by_class) or bool(by_id)
     search = pattern.search if pattern is not None else None
     markers = result.markers
     for el in page.body.iter():
         tag = el.tag
         if tag.__class__ is not str:
             continue
-        if tag in _CONTAINER_TAGS:
-            if tag in MARKER_TAGS:
-                markers.append(el)
-            elif css_check:
-                css = el.get("class")
-                ident = el.get("id")
-                if (css and _has_token(css)) or (ident and _has_token(ident)):
-                    markers.append(el)
-        elif tag in MARKER_TAGS:
+        if tag in MARKER_TAGS:
             markers.append(el)
-        if wanted:
-            _match_selectors(el, tag, wanted, result.by_selector)
+        if attrs:
+            css = el.get("class")
+            ident = el.get("id")
+            if css_check and tag in _CONTAINER_TAGS and ((css and _has_token(css)) or (ident and _has_token(ident))):
+                markers.append(el)
+            if css and by_class:
+                for name in css.split():
+                    for selector, want_tag in by_class.get(name, ()):
+                        if selector not in found and (want_tag is None or want_tag == tag):
+                            found[selector] = el
+            if ident and ident in by_id:
+                for selector, want_tag in by_id[ident]:
+                    if selector not in found and (want_tag is None or want_tag == tag):
+                        found[selector] = el
+        if by_tag and tag in by_tag:
+            for selector, _ in by_tag[tag]:
+                found.setdefault(selector, el)
         if search is None:
             continue
         text = el.text
@@ -124,17 +141,3 @@ def _parse_selector(selector: str):
         return None
     kind = {"." : "class", "#": "id"}.get(match.group("kind") or "")
     return selector, kind, match.group("name"), (match.group("tag") or "").lower() or None
-
-
-def _match_selectors(el, tag: str, wanted: list, found: dict) -> None:
-    for selector, kind, name, want_tag in wanted:
-        if selector in found or (want_tag and tag != want_tag):
-            continue
-        if kind is None:
-            found[selector] = el
-        elif kind == "class":
-            css = el.get("class")
-            if css and name in css.split():
-                found[selector] = el
-        elif el.get("id") == name:
-            found[selector] = el
