@@ -16,6 +16,7 @@ _ROLE_LABEL = re.compile(
 )
 # "Theo X" (according to X) / "Nguồn: X" (source: X), alone or in parentheses at the end.
 _SOURCE = re.compile(r"(?:^|[(\[\s-])(?:theo|nguồn)\s*:?\s+(?P<src>[^()\[\]]+?)\s*[)\]]?\s*\.?\s*$", re.IGNORECASE)
+_ROLE_NOTE = re.compile(r"\s*[(\[][^()\[\]]{0,30}[)\]]")
 _NAME_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s*\|\s*", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
 
@@ -30,6 +31,7 @@ def split_byline(byline: str | None) -> tuple[list[str], str | None]:
     if match:
         source = match.group("src").strip(" .:-") or None
         text = text[: match.start()].strip(" ([-–—,;")
+    text = _ROLE_NOTE.sub(" ", text)  # "Hoàng Anh (CTV)": a role note, not a name
     authors: list[str] = []
     for segment in _ROLE_LABEL.split(text):
         for name in _NAME_SPLIT.split(segment):

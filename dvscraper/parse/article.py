@@ -13,7 +13,7 @@ from __future__ import annotations
 from dvscraper.normalize.text import collapse, text_of, spaced_text
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import structure
-from dvscraper.parse.blocks import Line, Picture, flatten
+from dvscraper.parse.blocks import BREAK, Line, Picture, flatten
 from dvscraper.parse.byline import find_byline, is_credit
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
@@ -56,7 +56,7 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None 
         raise NotAnArticle(REASON_NO_TITLE)
     others = [m.element for m in metas if m.element is not chosen.element]
     items = _read_article(page, chosen.element, others, profile)
-    summary, paragraphs, headings, images, byline = _sort_items(items, url, title, profile, page)
+    summary, paragraphs, headings, images, byline = _sort_items(items, page.base_url(url), title, profile, page)
     return RawArticle(
         url=canonical_url(url),
         title=title,
@@ -90,7 +90,7 @@ def _choose_meta(metas: list[MetaLine], url: str):
     """The page's own meta line: one whose title is not a link to another page (a teaser)."""
     best = None
     for meta in metas[:_MAX_META_CANDIDATES]:
-        if structure.holds_headline_link(meta.element, url):
+        if structure.in_teaser(meta.element, url):
             continue  # "Title (13/01/2023) - Lượt đọc: 55": a teaser of another article
         title, title_el, teaser = structure.find_title(meta.element, url)
         if teaser:
@@ -112,10 +112,25 @@ def _read_article(page, meta_el, other_metas: list, profile: SiteProfile) -> lis
     bodies = profile.select("body", page)
     if bodies and not _contains(container, bodies[0]):
         container = structure.common_ancestor(meta_el, bodies[0])
-    items = flatten(container, start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line)
+    skip = frozenset(structure.related_regions(page, container, meta_el))
+    items = flatten(container, start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line, skip=skip)
     if not any(isinstance(item, Line) for item in items) and container.getparent() is not None:
-        items = flatten(container.getparent(), start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line)
-    return items
+        items = flatten(
+            container.getparent(), start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line, skip=skip
+        )
+    return _drop_trailing_regions(items)
+
+
+def _drop_trailing_regions(items: list) -> list:
+    """A related box with article text after it was left out and reading went on; one with no
+    real paragraph after it ends the article (what follows is more page furniture)."""
+    while BREAK in items:
+        last = len(items) - 1 - items[::-1].index(BREAK)
+        after = items[last + 1 :]
+        if any(isinstance(i, Line) and not i.link_only and i.words >= _MIN_LEAD_WORDS for i in after):
+            break
+        items = items[:last]
+    return [item for item in items if item is not BREAK]
 
 
 def _contains(ancestor, el) -> bool:
@@ -187,8 +202,10 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
     css = label_key(" ".join(filter(None, (element.get("class"), element.get("id"))))) if element is not None else ""
     if any(hint in css for hint in _LEAD_CLASS_HINTS):
         return True
-    if line.heading_tag or line.words < _MIN_LEAD_WORDS:
+    if line.words < _MIN_LEAD_WORDS:
         return False
+    if line.heading_tag:  # a full paragraph set in <h2> under the title is a lead, not a sub-heading
+        return line.words > _MAX_HEADING_WORDS
     if line.bold:
         return line.words >= _MIN_BOLD_LEAD_WORDS or (line.words >= 15 and line.text.endswith((".", "…")))
     if opens_with_event_date(line.text):
@@ -203,7 +220,7 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
 
 def _reads_as_heading(line: Line) -> bool:
     if line.heading_tag:
-        return True
+        return line.words <= _MAX_HEADING_WORDS
     return line.bold and line.words <= _MAX_HEADING_WORDS and len(line.text) <= _MAX_HEADING_CHARS
 
 

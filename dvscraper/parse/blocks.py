@@ -69,6 +69,7 @@ class _Ctx:
 
 
 _ENTER, _TEXT, _EXIT = object(), object(), object()
+BREAK = "<region left out>"  # where a skipped region (a related-articles box) stood
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Flattener:
     start_after: object | None = None
     stop_at: frozenset = frozenset()
     is_stop_line: object = None
+    skip: frozenset = frozenset()  # regions left out, each marked by a BREAK item (related lists)
     items: list = field(default_factory=list)
     _segments: list = field(default_factory=list)
     _block: object = None
@@ -118,6 +120,11 @@ class Flattener:
         if self.stop_at and not is_root and self._started and el in self.stop_at:
             self._flush()
             self._stopped = True
+            return
+        if self.skip and not is_root and el in self.skip:
+            self._flush()
+            if self._started:
+                self.items.append(BREAK)
             return
         tag = el.tag
         if tag.__class__ is not str:
@@ -249,14 +256,15 @@ class Flattener:
             caption = None  # one caption, for the first image of the frame
 
 
-_LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-url")
+# Lazy-loading attributes hold the real photo; ``src`` then holds a placeholder.
+_LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-url", "data-full")
 
 
 def make_picture(img, standalone: bool) -> Picture:
     src = img.get("src")
     for attr in _LAZY_SRC:
         lazy = img.get(attr)
-        if lazy and (not src or src.startswith("data:") or "blank" in src or "loading" in src):
+        if lazy and lazy.strip() and not lazy.strip().startswith("data:"):
             src = lazy
             break
     alt = img.get("alt")
@@ -270,6 +278,6 @@ def make_picture(img, standalone: bool) -> Picture:
     )
 
 
-def flatten(container, *, start_after=None, stop_at=frozenset(), is_stop_line=None) -> list:
+def flatten(container, *, start_after=None, stop_at=frozenset(), is_stop_line=None, skip=frozenset()) -> list:
     """Lines and pictures of ``container`` in document order (see ``Flattener``)."""
-    return Flattener(start_after=start_after, stop_at=stop_at, is_stop_line=is_stop_line).run(container)
+    return Flattener(start_after=start_after, stop_at=stop_at, is_stop_line=is_stop_line, skip=skip).run(container)

@@ -37,7 +37,7 @@ def parse_listing(html: bytes | str, url: str, *, profile: SiteProfile | None = 
     except NotAnArticle:
         return ListingPage(url=canonical_url(url), items=[], next_page=None)
     body = page.body
-    resolve = resolver(url)
+    resolve = resolver(page.base_url(url))
     items = _teasers(page, url, resolve)
     return ListingPage(url=canonical_url(url), items=items, next_page=_next_page(body, url, resolve))
 
@@ -171,6 +171,9 @@ def _next_page(body, url: str, resolve) -> str | None:
             by_number = by_number or target
         label = label_key(collapse(text_of(a)) or a.get("title") or "")
         if label in FOLDED_NEXT and by_text is None:
-            if key is None or number > current:
+            # a "»" / "Trang sau" link pages this listing: same path, or a page number beyond ours
+            path = urlsplit(target).path.lower()
+            numbered_path = path != own_path and path.startswith(own_path.rstrip("/")) and path[-1:].isdigit()
+            if (key is not None and number > current) or (key is None and numbered_path):
                 by_text = target
     return by_number or by_text

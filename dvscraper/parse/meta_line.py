@@ -21,7 +21,9 @@ def _alternation(labels: tuple[str, ...]) -> str:
     return "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in ordered)
 
 
-_PUBLISHED = re.compile(r"(?:" + _alternation(PUBLISHED_LABELS) + r")(?:\s+lúc|\s+ngày)?\s*:?\s*", re.I)
+_PUBLISHED = re.compile(r"(?:" + _alternation(PUBLISHED_LABELS) + r")(?!\w)(?:\s+lúc|\s+ngày)?\s*:?\s*", re.I)
+# What may stand between a label and its date: separators, a weekday, "ngày" (day), "lúc" (at).
+_LABEL_TO_DATE = re.compile(r"[\s,:\-–|(]*(?:(?:thứ\s+\w+|chủ\s+nhật)[\s,\-]*)?(?:ngày\s*)?(?:lúc\s*)?", re.I)
 _READ = re.compile(
     r"(?:" + _alternation(READ_COUNT_LABELS) + r")\s*:?\s*(?P<count>\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)", re.I
 )
@@ -32,7 +34,7 @@ _MAX_HITS = 400  # label occurrences examined: more is a page of teasers or junk
 _MAX_META_CHILDREN = 40  # an element with more children is a container, not a meta line
 _TOOLBAR = re.compile(r"in bài|bản in|gửi email|gửi bài|chia sẻ|bình luận|facebook|zalo|tweet", re.I)
 _MAX_EXTRA_CHARS = 60  # what a meta line's block may hold beside it (read count, "In bài")
-_MAX_LEADING_CHARS = 40  # text before the label on its line ("Tin tức | Thời gian đăng: ...")  # a meta line is short; a body paragraph that mentions a date is not one
+_MAX_LEADING_CHARS = 40  # text before the label on its line ("Tin tức | Thời gian đăng: ...")
 _INLINE_SPLIT = re.compile(r"\s*(?:[-|–—•]\s*)+$")
 
 
@@ -121,7 +123,7 @@ def read_meta(el, text: str) -> MetaLine | None:
         if read and read.start() > label.end():
             rest = text[label.end():read.start()]
         date = match_published(rest[:80])
-        if date is not None and date.start() <= 25:
+        if date is not None and _LABEL_TO_DATE.fullmatch(rest[: date.start()]):
             raw = _INLINE_SPLIT.sub("", rest[: date.end()]).strip()
             return MetaLine(el, raw, read.group("count") if read else _read_near(el), True)
         if _free_date_hint(rest):

@@ -58,7 +58,7 @@ def scan_page(page, selectors: tuple = ()) -> PageScan:
     result = PageScan()
     kinds: dict[str, str] = {}
     for found in page.occurrences(_ALL_PHRASES):
-        kinds.setdefault(found, _KIND[found.lower()])
+        kinds.setdefault(found, _KIND[" ".join(found.split()).lower()])
     pattern = _alternation(kinds)
     source = page.source
     css_check = any(token in source for token in MARKER_TOKENS)

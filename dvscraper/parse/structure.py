@@ -11,12 +11,14 @@ from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, text_of
 from dvscraper.normalize.urls import absolute_url, canonical_url
 from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line
+from dvscraper.parse.document import phrase_pattern
 from dvscraper.parse.labels import (
     label_key,
     FOLDED_HOME,
     FOLDED_RELATED,
     FOLDED_SIDEBAR,
     FOLDED_SITE_NAMES,
+    RELATED_HEADINGS,
     HOME_CRUMBS,
     SIDEBAR_WIDGETS,
     TOOLBAR_TEXTS,
@@ -142,6 +144,22 @@ def holds_headline_link(el, url: str) -> bool:
     return False
 
 
+_ITEM_TAGS = frozenset(("li", "tr", "dd", "article"))
+
+
+def in_teaser(meta_el, url: str) -> bool:
+    """Is the meta line part of a teaser of another article: a headline link in the line
+    itself, or in the list item / table row that holds it?"""
+    if holds_headline_link(meta_el, url):
+        return True
+    for ancestor in meta_el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return False
+        if ancestor.tag in _ITEM_TAGS:
+            return len(text_of(ancestor)) <= 600 and holds_headline_link(ancestor, url)
+    return False
+
+
 def fallback_title(root) -> str | None:
     """``og:title`` or ``<title>`` when no heading stands above the meta line; never the site name."""
     for value in root.xpath("//meta[@property='og:title']/@content") + root.xpath("//head/title/text()"):
@@ -232,6 +250,47 @@ def common_ancestor(a, b):
         if id(el) in ids:
             return el
     return ancestors_a[-1]
+
+
+_RELATED_PATTERN = phrase_pattern(RELATED_HEADINGS)
+_LINK_DENSE = 0.5
+
+
+def related_regions(page, container, meta_el) -> list:
+    """The blocks of "Tin liên quan"-style lists inside the article container: the heading
+    climbed to the link-dense box around it, or the heading plus the link lists right after it."""
+    if not page.occurrences(_RELATED_PATTERN):
+        return []
+    regions = []
+    meta_ancestors = set(meta_el.iterancestors())
+    for el in container.iter():
+        text = el.text
+        if not text or len(text) > 60 or el.tag.__class__ is not str:
+            continue
+        key = label_key(text).strip(" :")
+        if not key.startswith(FOLDED_RELATED) or len(key) > len(text) + 5:
+            continue
+        region = el
+        while region.tag in _INLINE_PARENTS and region.getparent() is not None:
+            region = region.getparent()
+        parent = region.getparent()
+        while parent is not None and parent is not container and parent not in meta_ancestors and _link_density(parent) >= _LINK_DENSE:
+            region, parent = parent, parent.getparent()
+        regions.append(region)
+        if _link_density(region) < _LINK_DENSE:  # the heading alone: its list follows it
+            for sibling in region.itersiblings():
+                if not isinstance(sibling.tag, str) or _link_density(sibling) < _LINK_DENSE:
+                    break
+                regions.append(sibling)
+    return regions
+
+
+def _link_density(el) -> float:
+    total = len(collapse(text_of(el)))
+    if not total:
+        return 0.0
+    linked = sum(len(collapse(text_of(a))) for a in el.iter("a"))
+    return linked / total
 
 
 def is_stop_line(line: Line) -> bool:
