@@ -1,23 +1,195 @@
-"""`dvscraper crawl` and `dvscraper demo`: argparse wiring and the crawl runner (WIP)."""
+"""`dvscraper crawl` and `dvscraper demo`: argparse wiring and the crawl runner.
+
+Both run ``CrawlerProcess(get_project_settings() + overrides)`` with ``PortalSpider``,
+so they share one configuration with ``scrapy crawl portal``. Arguments are
+validated up front (exit 2 with one line); a crawl that does not finish, or that
+could fetch nothing, exits 1 with one line. The summary goes to stdout, Scrapy's
+log to stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+FINISHED_REASONS = frozenset({"finished", "closespider_pagecount"})
+DEMO_PORT = 47613  # the demo's replay port when free (any free port otherwise)
 
 
 def add_crawl_parser(commands) -> None:
     crawl = commands.add_parser("crawl", help="crawl the portal into Parquet datasets")
-    crawl.add_argument("--start-url", action="append", dest="start_urls", metavar="URL")
-    crawl.add_argument("--output", default="output")
-    crawl.add_argument("--since")
-    crawl.add_argument("--until")
-    crawl.add_argument("--max-pages", type=int)
+    crawl.add_argument("--start-url", action="append", dest="start_urls", metavar="URL",
+                       help="where to start (repeatable; default https://dienbien.dcs.vn/); "
+                            "the crawl stays on the start URLs' hosts")
+    crawl.add_argument("--output", default="output", help="output folder (default: output/)")
+    crawl.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
+    crawl.add_argument("--until", metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
+    crawl.add_argument("--max-pages", metavar="N", help="stop after N fetched pages")
+    _add_common(crawl, default_log_level="INFO")
 
 
 def add_demo_parser(commands) -> None:
     demo = commands.add_parser("demo", help="crawl the bundled replay site into --output")
-    demo.add_argument("--output", default="output")
+    demo.add_argument("--output", default="output", help="output folder (default: output/)")
+    demo.add_argument("--generate", type=int, metavar="N",
+                      help="crawl a generated replay site of N articles instead of the fixture copy")
+    _add_common(demo, default_log_level="WARNING")
+
+
+def _add_common(parser: argparse.ArgumentParser, *, default_log_level: str) -> None:
+    parser.add_argument("--log-level", default=default_log_level,
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+                        help=f"Scrapy log level on stderr (default {default_log_level})")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
+                        help="override a Scrapy setting, as with `scrapy crawl -s`")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError(args.command)
+    if args.command == "crawl":
+        return run_crawl(args)
+    if args.command == "demo":
+        return run_demo(args)
+    raise ValueError(f"unknown command {args.command!r}")
+
+
+# -- commands ---------------------------------------------------------------------------------
+def run_crawl(args: argparse.Namespace) -> int:
+    from dvscraper.spiders.params import CrawlParams
+
+    try:
+        params = CrawlParams.parse(start_urls=args.start_urls, since=args.since, until=args.until,
+                                   max_pages=args.max_pages, output=args.output)
+    except ValueError as exc:
+        raise _cli_error(str(exc), EXIT_USAGE) from None
+    overrides = _overrides(args)
+    _ensure_writable(params.output)
+    summary = crawl(params, overrides)
+    return _report(summary)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from dvscraper.replay import serve_replay
+    from dvscraper.spiders.params import CrawlParams
+
+    output = Path(args.output)
+    _ensure_writable(output)
+    overrides = _overrides(args)
+    if args.generate is not None and args.generate < 1:
+        raise _cli_error("--generate must be a positive number of articles", EXIT_USAGE)
+    with ExitStack() as stack:
+        # The same port every time when it is free, so a second demo into the same output finds the
+        # same article URLs (same article_ids: skipped as duplicates); any free port otherwise.
+        site = stack.enter_context(serve_replay(generate=args.generate, port=_demo_port()))
+        print(f"replay site: {site.url} ({site.article_count} article pages)", flush=True)
+        params = CrawlParams.parse(start_urls=[site.url], output=output)
+        summary = crawl(params, overrides)
+    code = _report(summary)
+    in_dataset = _urls_in_dataset(output) & set(site.article_urls)
+    missing = sorted(set(site.article_urls) - in_dataset)
+    print(f"article pages of the replay site in the dataset: {len(in_dataset)} of {site.article_count}"
+          + (f" (missing: {' '.join(missing[:5])}{' ...' if len(missing) > 5 else ''})" if missing else ""))
+    return code
+
+
+def _demo_port() -> int:
+    """``DEMO_PORT`` when it is free on 127.0.0.1, else 0 (any free port)."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", DEMO_PORT))
+        except OSError:
+            return 0
+    return DEMO_PORT
+
+
+def _urls_in_dataset(output: Path) -> set[str]:
+    import pyarrow.parquet as pq
+
+    from dvscraper.dataset import OutputLayout, parquet_files
+
+    urls: set[str] = set()
+    for path in parquet_files(OutputLayout(output).articles):
+        urls.update(pq.read_table(path, columns=["url"]).column("url").to_pylist())
+    return urls
+
+
+# -- the runner -------------------------------------------------------------------------------
+def project_settings(overrides: dict | None = None):
+    """``dvscraper.settings`` (or $SCRAPY_SETTINGS_MODULE) plus overrides at command-line priority."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "dvscraper.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    if overrides:
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def crawl(params, overrides: dict | None = None) -> dict:
+    """Run one crawl in this process (it starts the reactor: once per process) -> the run summary."""
+    from scrapy.crawler import CrawlerProcess
+
+    from dvscraper.dataset import OutputLayout, new_run_id
+    from dvscraper.spiders.portal import PortalSpider
+
+    overrides = dict(overrides or {})
+    overrides.setdefault("DV_RUN_ID", new_run_id())
+    overrides["DV_OUTPUT_DIR"] = str(params.output)
+    settings = project_settings(overrides)
+    process = CrawlerProcess(settings)
+    process.crawl(PortalSpider, params=params)
+    process.start()
+    summary_file = OutputLayout(params.output).run_summary(settings.get("DV_RUN_ID"))
+    try:
+        return json.loads(summary_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise _cli_error("the crawl did not start or did not finish (no run summary); see the log above",
+                         EXIT_FAILED) from None
+
+
+def _report(summary: dict) -> int:
+    from dvscraper.summary import format_summary
+
+    print(format_summary(summary), flush=True)
+    reason = summary.get("finish_reason")
+    if reason not in FINISHED_REASONS:
+        raise _cli_error(f"crawl did not finish: {reason} (partial data kept; summary in "
+                         f"{summary.get('summary_file')})", EXIT_FAILED)
+    if not summary.get("pages_received"):
+        failures = ", ".join(f"{kind} {n}" for kind, n in summary.get("failures", {}).items()) or "none recorded"
+        starts = " ".join(summary.get("start_urls", []))
+        raise _cli_error(f"no page could be fetched from {starts} (failures: {failures})", EXIT_FAILED)
+    return EXIT_OK
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    overrides: dict = {"LOG_LEVEL": args.log_level}
+    for item in args.settings:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise _cli_error(f"bad -s {item!r} (expected NAME=VALUE)", EXIT_USAGE)
+        overrides[name.strip()] = value
+    return overrides
+
+
+def _ensure_writable(output: Path) -> None:
+    from dvscraper.dataset import check_writable
+
+    try:
+        check_writable(output)
+    except OSError as exc:
+        raise _cli_error(f"cannot write to {output}: {exc.strerror or exc}", EXIT_USAGE) from None
+
+
+def _cli_error(message: str, code: int):
+    from dvscraper.cli import CliError
+
+    return CliError(message, code)

@@ -16,7 +16,14 @@ _ROLE_LABEL = re.compile(
 )
 # "Theo X" (according to X) / "Nguồn: X" (source: X), alone or in parentheses at the end.
 _SOURCE = re.compile(r"(?:^|[(\[\s-])(?:theo|nguồn)\s*:?\s+(?P<src>[^()\[\]]+?)\s*[)\]]?\s*\.?\s*$", re.IGNORECASE)
-_ROLE_NOTE = re.compile(r"\s*[(\[][^()\[\]]{0,30}[)\]]")
+_PARENTHESIS = re.compile(r"\s*[(\[](?P<inner>[^()\[\]]{0,40})[)\]]")
+# Staff titles that stand for no person: PV (reporter), Nhóm PV (reporters), CTV (contributor),
+# BTV (editor), TTV (trainee reporter), Phóng viên.
+_STAFF_TITLES = frozenset(
+    ("pv", "nhóm pv", "ctv", "btv", "ttv", "phóng viên", "nhóm phóng viên", "cộng tác viên", "biên tập viên")
+)
+# An agency in parentheses after the names, "Thu Hà - Mạnh Cường (TTXVN)": an acronym or a domain.
+_AGENCY = re.compile(r"^(?:[A-ZĐ][A-ZĐ0-9+/&.-]{1,15}|[\w.-]+\.(?:vn|com|net|org)(?:\.vn)?)$")
 _NAME_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+và\s+|\s*\|\s*", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
 
@@ -31,7 +38,11 @@ def split_byline(byline: str | None) -> tuple[list[str], str | None]:
     if match:
         source = match.group("src").strip(" .:-") or None
         text = text[: match.start()].strip(" ([-–—,;")
-    text = _ROLE_NOTE.sub(" ", text)  # "Hoàng Anh (CTV)": a role note, not a name
+    for note in _PARENTHESIS.finditer(text):  # "(CTV)": a staff title; "(TTXVN)": the source
+        inner = note.group("inner").strip()
+        if source is None and inner.lower() not in _STAFF_TITLES and _AGENCY.match(inner):
+            source = inner
+    text = _PARENTHESIS.sub(" ", text)
     authors: list[str] = []
     for segment in _ROLE_LABEL.split(text):
         for name in _NAME_SPLIT.split(segment):
@@ -43,5 +54,7 @@ def split_byline(byline: str | None) -> tuple[list[str], str | None]:
 
 def _looks_like_name(name: str) -> bool:
     if not name or not name[0].isalpha() or not name[0].isupper():
+        return False
+    if name.lower() in _STAFF_TITLES:
         return False
     return len(name.split()) <= _MAX_NAME_WORDS and not any(ch.isdigit() for ch in name)

@@ -21,7 +21,9 @@ def canonical_url(url: str) -> str:
     if parts.username or parts.password:
         netloc = f"{parts.username or ''}{':' + parts.password if parts.password else ''}@{netloc}"
     path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
+    result = urlunsplit((scheme, netloc, path, parts.query, ""))
+    stripped = result.strip()  # whitespace that stood before a dropped fragment
+    return result if stripped == result else canonical_url(stripped)
 
 
 def article_id(url: str) -> str:

@@ -14,7 +14,7 @@ from dvscraper.normalize.text import collapse, text_of, spaced_text
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import structure
 from dvscraper.parse.blocks import BREAK, Line, Picture, flatten
-from dvscraper.parse.byline import find_byline, is_credit
+from dvscraper.parse.byline import find_byline, is_credit, reads_as_byline
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
 from dvscraper.parse.labels import label_key
@@ -165,12 +165,15 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
     at = find_byline(lines)
     if at is not None:
         byline = lines[at].text
+        if at > 0 and byline.startswith("(") and reads_as_byline(lines[at - 1]):
+            at -= 1  # "Minh Thùy" / "(Theo baodienbienphu.com.vn)": one byline on two lines
+            byline = f"{lines[at].text} {byline}"
         lines = lines[:at]
 
     summary = _profile_summary(page, profile)
     if summary is not None:
         lines = [line for line in lines if line.text != summary]
-    elif lines and _reads_as_lead(lines[0], lines[1] if len(lines) > 1 else None):
+    elif lines and _reads_as_lead(lines[0], next((x for x in lines[1:] if not _reads_as_heading(x)), None)):
         summary = lines[0].text
         lines = lines[1:]
 
@@ -208,6 +211,8 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
         return line.words > _MAX_HEADING_WORDS
     if line.bold:
         return line.words >= _MIN_BOLD_LEAD_WORDS or (line.words >= 15 and line.text.endswith((".", "…")))
+    if line.italic and line.words >= 15:  # a whole paragraph set in <em>/<i> under the title
+        return True
     if opens_with_event_date(line.text):
         return True
     if following is None or element is None or following.element is None:

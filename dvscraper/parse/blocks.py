@@ -146,6 +146,10 @@ class Flattener:
                 if self._started:
                     self._captioned_pictures(el, tag)
                 return
+            if tag == "table" and self._started and _data_table(el):
+                self._flush()
+                self._table_rows(el)
+                return
             self._flush()
             stack.append((_EXIT, (self._block, self._block_tag, self._block_ctx, self._heading), None, None))
             self._block, self._block_tag, self._block_ctx = el, tag, ctx
@@ -232,28 +236,64 @@ class Flattener:
 
     @staticmethod
     def _image_table(table) -> bool:
-        """A small table whose rows have one cell each, holding an image: a caption frame."""
+        """A small table that frames images with their captions: each row of images is
+        followed by a row of captions, one cell per image (one column, or side by side)."""
         images = table.xpath(".//img")
-        if not images or len(images) > 3:
+        if not images or len(images) > 4 or table.find(".//table") is not None:
             return False
         rows = table.xpath("./tr|./tbody/tr|./thead/tr")
-        if not rows or any(len(row.xpath("./td|./th")) > 1 for row in rows):
+        if not rows or len(text_of(table)) >= 600:
             return False
-        return len(text_of(table)) < 600
+        widths = [len(row.xpath("./td|./th")) for row in rows]
+        return max(widths) == 1 or all(w == widths[0] for w in widths)
 
     def _captioned_pictures(self, el, tag: str) -> None:
         if tag == "figure":
-            caption_parts = el.xpath(".//figcaption")
-            caption = collapse(" ".join(text_of(c) for c in caption_parts)) or None
-        else:
-            rows = el.xpath("./tr|./tbody/tr|./thead/tr")
-            texts = [text_of(row) for row in rows if not row.xpath(".//img")]
-            caption = collapse(" ".join(texts)) or None
-        for img in el.xpath(".//img"):
+            # figcaption, or failing that any text the figure holds (<p class="caption">)
+            parts = el.xpath(".//figcaption") or [el]
+            caption = collapse(" ".join(text_of(c) for c in parts)) or None
+            self._frame(el.xpath(".//img"), [caption])
+            return
+        rows = el.xpath("./tr|./tbody/tr|./thead/tr")
+        pending: list = []  # image cells of the last row of images
+        for row in rows:
+            cells = row.xpath("./td|./th")
+            if row.xpath(".//img"):
+                self._frame([img for cell in pending for img in cell], [None] * len(pending))
+                pending = [cell.xpath(".//img") for cell in cells if cell.xpath(".//img")]
+                continue
+            texts = [collapse(text_of(cell)) or None for cell in cells]
+            if pending and len(texts) == len(pending):
+                for images, caption in zip(pending, texts):
+                    self._frame(images, [caption])
+            elif pending:
+                self._frame([img for cell in pending for img in cell], [collapse(" ".join(t for t in texts if t)) or None])
+            pending = []
+        self._frame([img for cell in pending for img in cell], [None])
+
+    def _table_rows(self, table) -> None:
+        """A data table in the body reads row by row: one line per row, cells side by side."""
+        for row in table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr"):
+            text = collapse(" ".join(text_of(cell) for cell in row.xpath("./td|./th")))
+            if text:
+                self.items.append(Line(text=text, element=row, tag="tr"))
+
+    def _frame(self, images: list, captions: list) -> None:
+        """Pictures of one frame; the caption goes to the first image it stands under."""
+        for index, img in enumerate(images):
             picture = make_picture(img, standalone=True)
-            picture.caption = caption
+            picture.caption = captions[0] if index == 0 and captions else None
             self.items.append(picture)
-            caption = None  # one caption, for the first image of the frame
+
+
+def _data_table(table) -> bool:
+    """Rows of several cells holding short text (no layout inside): a table of figures."""
+    if table.find(".//table") is not None or table.find(".//img") is not None or table.find(".//div") is not None:
+        return False
+    rows = table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
+    if len(rows) < 2 or max(len(row.xpath("./td|./th")) for row in rows) < 2:
+        return False
+    return len(text_of(table)) < 8000
 
 
 # Lazy-loading attributes hold the real photo; ``src`` then holds a placeholder.

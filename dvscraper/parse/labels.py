@@ -80,4 +80,5 @@ FOLDED_MORE = frozenset(label_key(x) for x in MORE_LINK_TEXTS)
 TOOLBAR_TEXTS = (
     "In bài", "Bản in", "Gửi email", "Gửi cho bạn bè", "Chia sẻ", "Quay lại", "Trở về", "Về đầu trang",
     "Đầu trang", "Từ khóa", "Tags", "Lượt đọc", "Lượt xem", "Bình chọn", "Facebook", "Zalo",
+    "Xem thêm", "Xem tiếp", "Đọc thêm",
 )

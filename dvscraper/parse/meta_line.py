@@ -144,7 +144,9 @@ def _free_date_hint(rest: str) -> bool:
 
 
 def _read_near(el) -> str | None:
-    """A read count in a sibling element or the (short) parent: time and count split in two."""
+    """A read count beside the meta line: in the (short) parent, or in a short neighbouring
+    block of the line or of one of its three nearest ancestors (the next or previous table
+    row, the line above or below)."""
     parent = el.getparent()
     if parent is not None and len(parent) <= _MAX_META_CHILDREN:
         text = spaced_text(parent)
@@ -152,14 +154,19 @@ def _read_near(el) -> str | None:
             match = _READ.search(text)
             if match:
                 return match.group("count")
-    sibling = el.getnext()
-    for _ in range(2):
-        if sibling is None:
-            break
-        text = spaced_text(sibling)
-        if len(text) <= _MAX_META_CHARS:
-            match = _READ.search(text)
-            if match:
-                return match.group("count")
-        sibling = sibling.getnext()
+    node = el
+    for _ in range(3):
+        if node is None or node.tag in ("body", "html") or len(spaced_text(node)) > _MAX_META_CHARS:
+            break  # climbed out of the meta line's own small block
+        for sibling in (node.getnext(), node.getprevious()):
+            if sibling is None or not isinstance(sibling.tag, str) or len(sibling) > _MAX_META_CHILDREN:
+                continue
+            if sibling.find(".//a") is not None or sibling.tag == "a":
+                continue  # another article's teaser, not this line's count
+            text = spaced_text(sibling)
+            if len(text) <= _MAX_META_CHARS // 2:
+                match = _READ.search(text)
+                if match:
+                    return match.group("count")
+        node = node.getparent()
     return None

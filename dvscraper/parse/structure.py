@@ -27,8 +27,10 @@ from dvscraper.parse.labels import (
 _TITLE_CLASS = re.compile(r"title|tieude|tieu-de|heading|headline|ten-bai|tenbai", re.I)
 _TITLE_WINDOW = 14  # preceding text nodes examined for the title
 _MAX_TITLE_WORDS = 60
-_CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|»|›|→|/|\|)\s*")
-_CRUMB_CLASS = re.compile(r"breadcrumb|duong-?dan|path|navigat|crumb|vitri|vi-tri", re.I)
+# Breadcrumb separators as shown between items ("Trang chủ > Tin tức", "Trang chủ / Tin tức").
+_CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|\s/\s)\s*")
+_CRUMB_CLASS = re.compile(r"breadcrumb|duong-?dan|path|crumb|vitri|vi-tri", re.I)
+_MAX_CRUMBS = 6  # a longer "Trang chủ ..." run is a menu
 _DATE_ONLY = re.compile(r"^[\W\d_]*(?:(?:thứ|chủ nhật)[^,]*,?)?\s*(?:ngày)?[\s\d/:.\-APMapm,]*$", re.I)
 _MARKER_TOKENS = frozenset(
     "footer site-footer page-footer sidebar side-bar widget banner quangcao quang-cao advert ads "
@@ -201,25 +203,33 @@ def find_breadcrumb(page, selected: list | None = None) -> list[str]:
 
 
 def _is_breadcrumb(el, text: str) -> bool:
-    if label_key(text.split(">")[0].split("»")[0]).strip() not in FOLDED_HOME and not label_key(text).startswith(
-        tuple(FOLDED_HOME)
-    ):
+    """A short trail that starts at the home item: "Trang chủ > Giới thiệu chung"; with a
+    breadcrumb class, a lead-in such as "Bạn đang ở:" (you are here) may come first."""
+    if len(text) > 300:
         return False
     css = " ".join(filter(None, (el.get("class"), el.get("id"))))
     if _CRUMB_CLASS.search(css):
-        return True
+        home = _HOME_IN_TEXT.search(text)
+        return home is not None and home.start() <= 40
+    if not label_key(text).startswith(tuple(FOLDED_HOME)):
+        return False
     rest = text[len(text.split()[0]) :]
-    return bool(re.search(r"(?:>>|>|»|›|→)", rest)) and len(text) <= 300
+    return bool(_CRUMB_SEP.search(rest))
 
 
 def _crumb_items(el) -> list[str]:
     text = collapse(text_of(el))
-    if re.search(r"(?:>>|>|»|›|→)", text):
-        parts = re.split(r"\s*(?:>>|>|»|›|→)\s*", text)
+    if _CRUMB_SEP.search(text):
+        parts = _CRUMB_SEP.split(text)
     else:
         parts = [collapse(text_of(x)) for x in el.xpath(".//a|.//li[not(.//a)]|./span[not(.//a)]")]
     items = [p.strip(" /|") for p in parts]
-    return [p for p in items if p and len(p) < 120]
+    items = [p for p in items if p and len(p) < 120]
+    if items:  # "Bạn đang ở: Trang chủ" (you are here): the trail starts at the home item
+        home = _HOME_IN_TEXT.search(items[0])
+        if home and home.start() > 0:
+            items[0] = items[0][home.start() :]
+    return items if len(items) <= _MAX_CRUMBS else []
 
 
 # -- where the article ends -------------------------------------------------------------------
@@ -253,6 +263,7 @@ def common_ancestor(a, b):
 
 
 _RELATED_PATTERN = phrase_pattern(RELATED_HEADINGS)
+_HOME_IN_TEXT = phrase_pattern(HOME_CRUMBS)
 _LINK_DENSE = 0.5
 
 

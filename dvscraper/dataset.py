@@ -1,0 +1,110 @@
+"""The output folder: its layout, run ids, atomic writes and what the dataset already holds.
+
+::
+
+    <output>/articles/year=YYYY/month=MM/part-<run_id>-<n>.parquet   one row per article
+    <output>/rejects/part-<run_id>-<n>.parquet    pages that gave no article (url, reason, stage, at)
+    <output>/failures/part-<run_id>-<n>.parquet   fetches that failed (url, kind, reason, status, at)
+    <output>/runs/<run_id>.json                   the run summary
+
+Files are written under a hidden temporary name (``.part-...parquet.tmp``) and
+renamed when complete: every reader (pyarrow, pandas, Polars, DuckDB with a
+``*.parquet`` glob) ignores the temporary ones. The state a later crawl needs
+(``article_id``s already written, past run summaries) is read from here, so
+there is no side database to start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ARTICLES = "articles"
+REJECTS = "rejects"
+FAILURES = "failures"
+RUNS = "runs"
+TEMP_SUFFIX = ".tmp"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputLayout:
+    root: Path
+
+    @property
+    def articles(self) -> Path:
+        return self.root / ARTICLES
+
+    @property
+    def rejects(self) -> Path:
+        return self.root / REJECTS
+
+    @property
+    def failures(self) -> Path:
+        return self.root / FAILURES
+
+    @property
+    def runs(self) -> Path:
+        return self.root / RUNS
+
+    def run_summary(self, run_id: str) -> Path:
+        return self.runs / f"{run_id}.json"
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """``20240101T000000Z-1a2b3c``: sortable by start time, unique across parallel runs."""
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def check_writable(root: Path) -> None:
+    """Create ``root`` if needed and prove a file can be created there; raise ``OSError`` if not."""
+    root.mkdir(parents=True, exist_ok=True)
+    if not root.is_dir():
+        raise NotADirectoryError(f"{root} is not a directory")
+    fd, probe = tempfile.mkstemp(prefix=".dv-probe-", dir=root)
+    os.close(fd)
+    os.unlink(probe)
+
+
+def write_json_atomic(path: Path, payload: object) -> None:
+    """Write JSON to a hidden temporary file in the same folder, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, indent=2, default=str)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The complete Parquet files under ``folder`` (temporary and hidden files excluded)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.rglob("*.parquet")
+        if not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+    )
+
+
+def read_article_ids(articles_dir: Path) -> set[str]:
+    """Every ``article_id`` the dataset already holds (reads that one column only)."""
+    files = parquet_files(articles_dir)
+    if not files:
+        return set()
+    import pyarrow.parquet as pq
+
+    ids: set[str] = set()
+    for path in files:
+        column = pq.read_table(path, columns=["article_id"]).column("article_id")
+        ids.update(column.to_pylist())
+    return ids

@@ -1,0 +1,1 @@
+"""Downloader middlewares: Retry-After aware retries, port-aware offsite filtering."""

@@ -1,0 +1,54 @@
+"""``python -m dvscraper.replay [--port 0] [--generate N]``: serve a replay site until killed.
+
+The first line on stdout is the base URL (``http://127.0.0.1:PORT/``), printed once
+the port is bound; tests and benchmarks read it to know where to crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dvscraper.replay import DEFAULT_FIXTURES, build_site
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m dvscraper.replay", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
+    parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="fixtures folder")
+    parser.add_argument("--generate", type=int, metavar="N", help="serve a generated site of N articles")
+    parser.add_argument("--page-size", type=int, default=20, help="teasers per listing page (--generate)")
+    parser.add_argument("--request-log", type=Path, help="append 'METHOD URI STATUS' per request to this file")
+    parser.add_argument("--link-to", metavar="URL", help="add a link to URL on every page (off-site link tests)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from twisted.internet import reactor
+    from twisted.internet.error import CannotListenError
+
+    from dvscraper.replay.server import make_server_factory
+
+    site = build_site(fixtures=args.fixtures, generate=args.generate, page_size=args.page_size,
+                      link_to=args.link_to)
+    log = args.request_log.open("a", encoding="utf-8") if args.request_log else None
+    try:
+        listening = reactor.listenTCP(args.port, make_server_factory(site, log), interface=args.host)
+    except CannotListenError as exc:
+        print(f"replay: cannot listen on {args.host}:{args.port}: {exc.socketError}", file=sys.stderr)
+        return 2
+    address = listening.getHost()
+    host = f"[{address.host}]" if ":" in address.host else address.host
+    base_url = f"http://{host}:{address.port}/"
+    site.bind(base_url)
+    sys.stdout.write(base_url + "\n")
+    sys.stdout.flush()
+    reactor.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

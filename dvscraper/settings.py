@@ -1,0 +1,76 @@
+"""Scrapy settings of dvscraper: only what we set. Project knobs are prefixed ``DV_``.
+
+The defaults are polite to the live portal (a small public site): robots.txt
+obeyed, an honest User-Agent, AutoThrottle, 2 requests at a time per host and at
+least 1 s between them. A crawl whose start URLs are all on loopback (the replay
+site) drops the delay and raises per-host concurrency (``DV_LOOPBACK_FAST``; see
+``PortalSpider.push_settings``); the live host always keeps these defaults.
+"""
+
+BOT_NAME = "dvscraper"
+SPIDER_MODULES = ["dvscraper.spiders"]
+NEWSPIDER_MODULE = "dvscraper.spiders"
+
+# -- politeness ---------------------------------------------------------------------------------
+USER_AGENT = "dvscraper/0.1 (+https://github.com/dvscraper/dvscraper)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0  # seconds; also AutoThrottle's floor
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# -- limits -------------------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # an article page is ~100 kB; anything this big is not one
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+# -- retries: 429/5xx/timeouts, with backoff that honours Retry-After ----------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 520, 521, 522, 524, 408]
+DV_RETRY_BACKOFF_BASE = 2.0  # seconds before the 1st retry, doubled for each next one ...
+DV_RETRY_BACKOFF_MAX = 60.0  # ... up to this
+DV_RETRY_AFTER_MAX = 300.0  # a server's Retry-After is honoured up to this many seconds
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "dvscraper.middlewares.offsite.HostOffsiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "dvscraper.middlewares.retry.RetryAfterMiddleware": 550,
+    "dvscraper.middlewares.offsite.OffsiteRedirectMiddleware": 650,  # sees 3xx before RedirectMiddleware
+}
+
+# -- items: normalise -> validate -> dedupe -> store ---------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.parquet.ParquetPipeline": 900,
+    "pipelines.reports.ReportPipeline": 950,
+}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,  # no open console port on a scheduled crawler
+    "dvscraper.summary.RunSummaryExtension": 500,
+}
+
+REMOTE_CONTROL_ENABLED = False  # nor a remote code-execution endpoint (enable with -s when wanted)
+
+# -- logging ------------------------------------------------------------------------------------
+LOG_LEVEL = "INFO"
+
+# -- dvscraper knobs ----------------------------------------------------------------------------
+DV_START_URLS = ["https://dienbien.dcs.vn/"]
+DV_OUTPUT_DIR = "output"
+DV_RUN_ID = None  # set per run (PortalSpider) unless given
+DV_SINCE = None
+DV_UNTIL = None
+DV_MAX_PAGES = None
+DV_LOOPBACK_FAST = True  # start URLs all on loopback: DOWNLOAD_DELAY 0, no AutoThrottle, ...
+DV_LOOPBACK_CONCURRENCY = 16  # ... and this many requests per host
+DV_PARQUET_ROW_GROUP_SIZE = 1000  # rows per row group; also the flush threshold per partition
+DV_PARQUET_FILE_ROWS = 100_000  # a file is closed (renamed) after this many rows
+DV_PARQUET_MAX_OPEN_FILES = 16  # partitions written at once; the least recently used is closed
+DV_PARQUET_COMPRESSION = "zstd"

@@ -1,0 +1,130 @@
+"""CrawlParams: the crawl's arguments, parsed and validated once.
+
+Both entry points build it: ``dvscraper crawl`` (to fail fast with exit 2 before
+starting Scrapy) and ``PortalSpider.from_crawler`` (``scrapy crawl portal -a ...``).
+Raw ``-a`` strings never travel further than ``CrawlParams.parse``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dvscraper.hosts import host_key, is_loopback
+from dvscraper.normalize.dates import VN_TZ
+from dvscraper.normalize.urls import canonical_url
+
+DEFAULT_START_URL = "https://dienbien.dcs.vn/"
+DEFAULT_OUTPUT = Path("output")
+_SPLIT = re.compile(r"[\s,]+")
+
+
+def parse_start_urls(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """One URL, a comma/space separated string of URLs, or a list; each must be http(s) with a host."""
+    if value is None:
+        return (DEFAULT_START_URL,)
+    items = _SPLIT.split(value) if isinstance(value, str) else [u for v in value for u in _SPLIT.split(v)]
+    urls: list[str] = []
+    for raw in filter(None, (item.strip() for item in items)):
+        try:
+            parts = urlsplit(raw)
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise ValueError(f"bad start URL {raw!r}") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"start URL must be an absolute http(s) URL: {raw!r}")
+        url = canonical_url(raw)
+        if url not in urls:
+            urls.append(url)
+    if not urls:
+        raise ValueError("no start URL given")
+    return tuple(urls)
+
+
+def parse_bound(value: str | dt.date | dt.datetime | None, *, name: str, end: bool) -> dt.datetime | None:
+    """``2023-01-13`` -> the start of that day in Asia/Ho_Chi_Minh (``end``: the start of the next day).
+
+    A full ISO timestamp is taken as is (naive = local Vietnam time).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        stamp = value
+    elif isinstance(value, dt.date):
+        stamp = None
+        day = value
+    else:
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                stamp, day = None, dt.date.fromisoformat(text)
+            else:
+                stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"bad {name} date {text!r} (expected YYYY-MM-DD or an ISO 8601 timestamp)") from None
+    if stamp is None:
+        start = dt.datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+        return start + dt.timedelta(days=1) if end else start
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=VN_TZ)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlParams:
+    start_urls: tuple[str, ...] = (DEFAULT_START_URL,)
+    since: dt.datetime | None = None  # inclusive: published_at >= since
+    until: dt.datetime | None = None  # exclusive: published_at < until (a date means "to the end of that day")
+    max_pages: int | None = None
+    output: Path = DEFAULT_OUTPUT
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        start_urls: str | Iterable[str] | None = None,
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
+        max_pages: str | int | None = None,
+        output: str | Path | None = None,
+    ) -> CrawlParams:
+        """Validate raw values; raise ``ValueError`` with a one-line message."""
+        since_at = parse_bound(since, name="--since", end=False)
+        until_at = parse_bound(until, name="--until", end=True)
+        if since_at and until_at and since_at >= until_at:
+            raise ValueError(f"--since ({since}) must be before --until ({until})")
+        pages = None
+        if max_pages not in (None, ""):
+            try:
+                pages = int(max_pages)
+            except (TypeError, ValueError):
+                raise ValueError(f"bad --max-pages {max_pages!r} (expected a positive integer)") from None
+            if pages < 1:
+                raise ValueError(f"bad --max-pages {max_pages!r} (expected a positive integer)")
+        return cls(
+            start_urls=parse_start_urls(start_urls),
+            since=since_at,
+            until=until_at,
+            max_pages=pages,
+            output=Path(output) if output not in (None, "") else DEFAULT_OUTPUT,
+        )
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """The host keys (``host[:port]``) of the start URLs: the crawl never leaves them."""
+        return frozenset(host_key(url) for url in self.start_urls)
+
+    @property
+    def loopback(self) -> bool:
+        """Every start URL is on this machine (a replay site): politeness delays can go."""
+        return all(is_loopback(url) for url in self.start_urls)
+
+    def in_range(self, published_at: dt.datetime) -> bool:
+        if self.since is not None and published_at < self.since:
+            return False
+        return self.until is None or published_at < self.until
+
+    def before_since(self, published_at: dt.datetime | None) -> bool:
+        return self.since is not None and published_at is not None and published_at < self.since

@@ -1,0 +1,229 @@
+"""PortalSpider: fetch and route. Every page is asked what it is; the parsers do all reading.
+
+- Every HTML page goes through ``extract_article``. An article yields its
+  ``RawArticle`` stamped with ``crawled_at`` (``NormalizePipeline`` types it).
+- A page that is not an article yields a ``PageReject`` (url, reason) and is routed
+  as a listing: ``parse_listing`` gives its teasers (followed first) and its
+  ``next_page`` (followed unless ``--since`` says the listing is past); in-host links
+  found on it (menus, categories, "Xem thêm") are followed too, so categories are
+  discovered from the home page. A listing's own pagination is followed only
+  through ``next_page``, so ``--since`` can stop it.
+- Links out of article pages are not followed: articles are reached via listings
+  (a start URL is routed as a listing even when it reads as an article).
+- A failed request (HTTP error after retries, timeout, DNS, off-site redirect,
+  robots.txt) or a non-HTML response yields a ``FetchFailure``.
+
+Scheduling keeps memory flat: teasers go first (priority 100), then the next page of
+the shallowest listing (50 - depth), then discovered links (0); the queue holds one
+listing page's teasers plus one pending next page per category, whatever the size
+of the site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.linkextractors import LinkExtractor
+
+from dvscraper.dataset import new_run_id
+from dvscraper.hosts import host_key
+from dvscraper.items import STAGE_SPIDER, FetchFailure, PageReject, utc_now
+from dvscraper.normalize.dates import parse_published
+from dvscraper.normalize.urls import canonical_url
+from dvscraper.parse import extract_article, parse_listing
+from dvscraper.records import NotAnArticle
+from dvscraper.spiders.failures import describe_failure
+from dvscraper.spiders.params import CrawlParams
+
+ARTICLE_PRIORITY = 100
+NEXT_PAGE_PRIORITY = 50
+DISCOVERY_PRIORITY = 0
+_HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, params: CrawlParams | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.params = params or CrawlParams()
+        self.start_urls = list(self.params.start_urls)
+        self.allowed_hosts: set[str] = set(self.params.allowed_hosts)
+        # Scrapy's own offsite check (host names only) as a fallback; HostOffsiteMiddleware adds ports.
+        self.allowed_domains = sorted({urlsplit(url).hostname for url in self.start_urls})
+        self.link_extractor = LinkExtractor(unique=True)
+        self.pages_seen = 0
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        settings = crawler.settings
+        params = kwargs.pop("params", None)
+        if params is None:
+            start = kwargs.pop("start_urls", None) or kwargs.pop("start_url", None)
+            params = CrawlParams.parse(
+                start_urls=start or settings.getlist("DV_START_URLS") or None,
+                since=kwargs.pop("since", None) or settings.get("DV_SINCE"),
+                until=kwargs.pop("until", None) or settings.get("DV_UNTIL"),
+                max_pages=kwargs.pop("max_pages", None) or settings.get("DV_MAX_PAGES"),
+                output=kwargs.pop("output", None) or settings.get("DV_OUTPUT_DIR"),
+            )
+        params = cls.push_settings(params, settings)
+        return super().from_crawler(crawler, *args, params=params, **kwargs)
+
+    @staticmethod
+    def push_settings(params: CrawlParams, settings) -> CrawlParams:
+        """Push the parameters into the crawl settings (priority "spider": ``-s`` still wins)."""
+        settings.set("DV_OUTPUT_DIR", str(params.output), priority="spider")
+        if not settings.get("DV_RUN_ID"):
+            settings.set("DV_RUN_ID", new_run_id(), priority="spider")
+        settings.set("DV_START_URLS", list(params.start_urls), priority="spider")
+        if params.max_pages:
+            settings.set("CLOSESPIDER_PAGECOUNT", params.max_pages, priority="spider")
+        if params.loopback and settings.getbool("DV_LOOPBACK_FAST", True):
+            # A replay site on this machine: no politeness delay, more parallel requests.
+            concurrency = settings.getint("DV_LOOPBACK_CONCURRENCY", 16)
+            settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", concurrency, priority="spider")
+            settings.set("CONCURRENT_REQUESTS", max(concurrency, settings.getint("CONCURRENT_REQUESTS")),
+                         priority="spider")
+        # -s DV_OUTPUT_DIR=... on the command line outranks -a output=...: follow what the pipelines see.
+        return replace(params, output=Path(settings.get("DV_OUTPUT_DIR")))
+
+    # -- requests ---------------------------------------------------------------------------
+    async def start(self):
+        for url in self.params.start_urls:
+            request = self._request(url, priority=ARTICLE_PRIORITY, depth=0)
+            request.meta["dv_start"] = True  # a redirect of a start URL to another host moves the crawl there
+            yield request
+
+    def allow_host(self, url: str) -> None:
+        """Add a host (a start URL's redirect target, e.g. ``www.``) to the crawl."""
+        key = host_key(url)
+        if key and key not in self.allowed_hosts:
+            self.logger.info("start URL redirected: crawling %s too", key)
+            self.allowed_hosts.add(key)
+
+    def _request(self, url: str, *, priority: int, depth: int) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            priority=priority,
+            meta={"dv_listing_depth": depth},
+        )
+
+    def _budget_left(self) -> bool:
+        return not self.params.max_pages or self.pages_seen < self.params.max_pages
+
+    # -- callbacks --------------------------------------------------------------------------
+    def parse_page(self, response):
+        """Any page: an article, or a page to route as a listing."""
+        self.pages_seen += 1
+        self._inc("dv/pages/received")
+        now = utc_now()
+        html = self._as_html(response)
+        if html is None:
+            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or "no Content-Type"
+            yield FetchFailure(url=response.url, kind="non_html", reason=f"not HTML: {content_type}",
+                               status=response.status, at=now)
+            return
+        try:
+            raw = extract_article(html.text, html.url)
+        except NotAnArticle as exc:
+            self._inc("dv/pages/not_article")
+            yield PageReject(url=html.url, reason=exc.reason, stage=STAGE_SPIDER, at=now)
+            yield from self.route_listing(html)
+            return
+        self._inc("dv/pages/article")
+        published = parse_published(raw.published_raw)
+        if published is None or self.params.in_range(published):
+            yield replace(raw, crawled_at=now)
+        else:
+            self._inc("dv/skipped/out_of_range")
+        if response.meta.get("dv_start"):
+            # A start URL is an entry point even when it reads as an article (a home page led by one
+            # full story): the crawl must not end there.
+            yield from self.route_listing(html)
+
+    def route_listing(self, response: HtmlResponse):
+        """Follow a non-article page's teasers, its next page and its in-host links."""
+        if not self._budget_left():
+            return
+        listing = parse_listing(response.text, response.url)
+        depth = response.meta.get("dv_listing_depth", 0)
+        params = self.params
+        known: set[str] = {canonical_url(response.url)}
+        all_before_since = bool(listing.items) and params.since is not None
+        for item in listing.items:
+            url = canonical_url(item.url)
+            known.add(url)
+            if not params.before_since(item.published_at):
+                all_before_since = False
+            if host_key(url) not in self.allowed_hosts:
+                self._inc("dv/links/offsite")
+                continue
+            if item.published_at is not None and not params.in_range(item.published_at):
+                self._inc("dv/skipped/out_of_range")
+                continue
+            yield self._request(url, priority=ARTICLE_PRIORITY, depth=depth)
+        if listing.next_page:
+            next_url = canonical_url(listing.next_page)
+            known.add(next_url)
+            if all_before_since:
+                self._inc("dv/listings/stopped_at_since")
+            elif host_key(next_url) in self.allowed_hosts:
+                yield self._request(next_url, priority=NEXT_PAGE_PRIORITY - depth - 1, depth=depth + 1)
+        # A listing's own numbered pages are paged through next_page only (so --since can stop it);
+        # when the parser found no next page, its pager links are followed as a fallback.
+        own_pages_via_next = bool(listing.items) and (listing.next_page is not None or all_before_since)
+        yield from self._discover(response, known, skip_own_pages=own_pages_via_next)
+
+    def _discover(self, response: HtmlResponse, known: set[str], *, skip_own_pages: bool):
+        """In-host links of a non-article page (menus, categories, "Xem thêm")."""
+        own_path = _path_of(response.url)
+        for link in self.link_extractor.extract_links(response):
+            url = canonical_url(link.url)
+            if url in known or not url.startswith(("http://", "https://")):
+                continue
+            if host_key(url) not in self.allowed_hosts:
+                self._inc("dv/links/offsite")
+                continue
+            if skip_own_pages and _path_of(url) == own_path:
+                continue  # this listing's other pages: paged through next_page only
+            known.add(url)
+            yield self._request(url, priority=DISCOVERY_PRIORITY, depth=0)
+
+    def on_error(self, failure):
+        """Errback: record the failed request (after retries) with a reason."""
+        request = getattr(failure, "request", None)
+        kind, reason, status = describe_failure(failure.value)
+        url = request.url if request is not None else "?"
+        yield FetchFailure(url=url, kind=kind, reason=reason, status=status, at=utc_now())
+
+    # -- helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def _as_html(response) -> HtmlResponse | None:
+        """The response as HTML, or None when it is something else (PDF, image, JSON...)."""
+        if isinstance(response, HtmlResponse):
+            return response
+        head = response.body[:1024].lstrip().lower()
+        if not head.startswith(_HTML_SNIFF) and b"<html" not in head:
+            return None
+        if isinstance(response, TextResponse):
+            return response.replace(cls=HtmlResponse, encoding=response.encoding)
+        return response.replace(cls=HtmlResponse)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(key, count)
+
+
+def _path_of(url: str) -> str:
+    return url.split("?", 1)[0].split("#", 1)[0]
