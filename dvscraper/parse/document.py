@@ -98,6 +98,7 @@ class Page:
     _text: str | None = None
     _lower: str | None = None
     _scan: object = None
+    _folded: str | None = None
 
     @property
     def body(self):
@@ -129,22 +130,24 @@ class Page:
             self._scan = scan_page(self, self.selectors)
         return self._scan
 
-    def occurrences(self, pattern: re.Pattern) -> set[str]:
-        """The distinct strings ``pattern`` finds in the page's visible text (see ``phrase_pattern``)."""
-        return {match.group(0) for match in pattern.finditer(self.text)}
+    @property
+    def folded_text(self) -> str:
+        """The visible text, whitespace collapsed (NBSP included) and lower-cased."""
+        if self._folded is None:
+            self._folded = " ".join(self.text.split()).lower()
+        return self._folded
+
+    def occurrences(self, phrases: tuple[str, ...]) -> set[str]:
+        """Those of ``phrases`` that occur in the page's visible text, ignoring case and how
+        the words are spaced (one ``str.__contains__`` each: far cheaper than a regex)."""
+        folded = self.folded_text
+        return {phrase for phrase in phrases if phrase.lower() in folded}
 
 
-def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
-    """A case-sensitive pattern for phrases as given, lower case, capitals, capitalised or title case.
-
-    One case-sensitive alternation scans the text ~10x faster than ``re.IGNORECASE`` and
-    ~3x faster than one ``str.__contains__`` per variant."""
-    variants = {
-        v for p in phrases for v in (p, p.lower(), p.upper(), p[:1].upper() + p[1:].lower(), p.title())
-    }
-    ordered = sorted(variants, key=len, reverse=True)
-    # words may be separated by any whitespace, NBSP (&nbsp;) included
-    return re.compile("|".join(r"\s+".join(map(re.escape, v.split())) for v in ordered))
+def phrase_pattern(phrases) -> re.Pattern:
+    """A case-insensitive pattern for ``phrases``, their words separated by any whitespace."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered), re.IGNORECASE)
 
 
 def load_page(html: bytes | str, selectors: tuple = ()) -> Page:

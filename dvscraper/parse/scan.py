@@ -32,7 +32,7 @@ _KIND = {
     **{p.lower(): "label" for p in LABEL_WORDS},
     **{p.lower(): "read" for p in _READ_WORDS},
 }
-_ALL_PHRASES = phrase_pattern(LABEL_WORDS + HOME_CRUMBS + SIDEBAR_MARKERS)
+_ALL_PHRASES = tuple(dict.fromkeys(LABEL_WORDS + HOME_CRUMBS + SIDEBAR_MARKERS))
 _CONTAINER_TAGS = frozenset(("div", "section", "ul", "table", "td", "aside", "header", "footer", "nav"))
 _MAX_LABEL_TEXT = 400
 _MAX_SIDEBAR_TEXT = 120
@@ -48,18 +48,11 @@ class PageScan:
     by_selector: dict = field(default_factory=dict)  # profile selector -> first element it names
 
 
-def _alternation(words) -> re.Pattern | None:
-    words = sorted(words, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words)) if words else None
-
-
 def scan_page(page, selectors: tuple = ()) -> PageScan:
     """Walk the body once. ``selectors``: simple ``.class`` / ``#id`` / ``tag.class`` strings."""
     result = PageScan()
-    kinds: dict[str, str] = {}
-    for found in page.occurrences(_ALL_PHRASES):
-        kinds.setdefault(found, _KIND[" ".join(found.split()).lower()])
-    pattern = _alternation(kinds)
+    kinds = {phrase.lower(): _KIND[phrase.lower()] for phrase in page.occurrences(_ALL_PHRASES)}
+    pattern = phrase_pattern(kinds) if kinds else None
     source = page.source
     css_check = any(token in source for token in MARKER_TOKENS)
     by_class: dict[str, list] = {}
@@ -113,7 +106,7 @@ def scan_page(page, selectors: tuple = ()) -> PageScan:
 def _note(el, text: str, is_tail: bool, search, kinds: dict, result: PageScan) -> None:
     match = search(text)
     while match is not None:
-        kind = kinds[match.group(0)]
+        kind = kinds[" ".join(match.group(0).split()).lower()]
         if kind == "label":
             result.label_hits.append((el, is_tail))
         elif kind == "read":

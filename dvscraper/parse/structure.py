@@ -262,7 +262,7 @@ def common_ancestor(a, b):
     return ancestors_a[-1]
 
 
-_RELATED_PATTERN = phrase_pattern(RELATED_HEADINGS)
+_RELATED_PATTERN = RELATED_HEADINGS
 _HOME_IN_TEXT = phrase_pattern(HOME_CRUMBS)
 _LINK_DENSE = 0.5
 
