@@ -112,13 +112,16 @@ def _read_article(page, meta_el, other_metas: list, profile: SiteProfile) -> lis
     bodies = profile.select("body", page)
     if bodies and not _contains(container, bodies[0]):
         container = structure.common_ancestor(meta_el, bodies[0])
-    skip = frozenset(structure.related_regions(page, container, meta_el))
-    items = flatten(container, start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line, skip=skip)
+    items = _read_within(page, container, meta_el, stop)
     if not any(isinstance(item, Line) for item in items) and container.getparent() is not None:
-        items = flatten(
-            container.getparent(), start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line, skip=skip
-        )
+        # the meta line stands loose in a column that also holds widgets: read on from it
+        items = _read_within(page, container.getparent(), meta_el, stop)
     return _drop_trailing_regions(items)
+
+
+def _read_within(page, container, meta_el, stop: frozenset) -> list:
+    skip = frozenset(structure.related_regions(page, container, meta_el))
+    return flatten(container, start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line, skip=skip)
 
 
 def _drop_trailing_regions(items: list) -> list:
@@ -127,7 +130,10 @@ def _drop_trailing_regions(items: list) -> list:
     while BREAK in items:
         last = len(items) - 1 - items[::-1].index(BREAK)
         after = items[last + 1 :]
-        if any(isinstance(i, Line) and not i.link_only and i.words >= _MIN_LEAD_WORDS for i in after):
+        if any(
+            isinstance(i, Line) and not i.link_only and (i.words >= _MIN_LEAD_WORDS or reads_as_byline(i))
+            for i in after
+        ):
             break
         items = items[:last]
     return [item for item in items if item is not BREAK]
@@ -150,7 +156,11 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
             caption = item.caption
             following = items[index] if index < len(items) else None
             if caption is None and isinstance(following, Line) and not is_credit(following.text):
-                if reads_as_caption(following, standalone=item.standalone):
+                rest = [i for i in items[index + 1 :] if isinstance(i, Line) and not i.link_only]
+                closing = all(i.words <= 14 and (reads_as_byline(i) or i.text.startswith("(")) for i in rest)
+                if closing and reads_as_byline(following):
+                    pass  # the article's last short styled line is its byline, not a caption
+                elif reads_as_caption(following, standalone=item.standalone):
                     caption = following.text
                     index += 1
             image = to_raw_image(item, caption, url, title)
@@ -208,18 +218,24 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
     if line.words < _MIN_LEAD_WORDS:
         return False
     if line.heading_tag:  # a full paragraph set in <h2> under the title is a lead, not a sub-heading
-        return line.words > _MAX_HEADING_WORDS
+        return line.words > _MAX_HEADING_WORDS or line.text.endswith((".", "…", "!", "?"))
     if line.bold:
         return line.words >= _MIN_BOLD_LEAD_WORDS or (line.words >= 15 and line.text.endswith((".", "…")))
     if line.italic and line.words >= 15:  # a whole paragraph set in <em>/<i> under the title
         return True
     if opens_with_event_date(line.text):
         return True
-    if following is None or element is None or following.element is None:
+    if following is None:
+        return False  # a lone plain paragraph is the body itself
+    if element is None or following.element is None:
         return True
     if following.element is element:
         return False  # <br>-split chunks of one block
-    same_place = following.element.getparent() is element.getparent() and following.tag == line.tag
+    same_place = (
+        following.element.getparent() is element.getparent()
+        and following.tag == line.tag
+        and following.element.get("class") == element.get("class")
+    )
     return not same_place
 
 

@@ -146,7 +146,7 @@ def holds_headline_link(el, url: str) -> bool:
     return False
 
 
-_ITEM_TAGS = frozenset(("li", "tr", "dd", "article"))
+_ITEM_TAGS = frozenset(("li", "tr", "dd"))  # not <article>: it holds whole articles too
 
 
 def in_teaser(meta_el, url: str) -> bool:
