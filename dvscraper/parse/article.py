@@ -146,6 +146,7 @@ def _contains(ancestor, el) -> bool:
 def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
     images: list[RawImage] = []
     lines: list[Line] = []
+    last_real = _last_body_line(items)
     index = 0
     while index < len(items):
         item = items[index]
@@ -156,9 +157,7 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
             caption = item.caption
             following = items[index] if index < len(items) else None
             if caption is None and isinstance(following, Line) and not is_credit(following.text):
-                rest = [i for i in items[index + 1 :] if isinstance(i, Line) and not i.link_only]
-                closing = all(i.words <= 14 and (reads_as_byline(i) or i.text.startswith("(")) for i in rest)
-                if closing and reads_as_byline(following):
+                if last_real <= index and reads_as_byline(following):
                     pass  # the article's last short styled line is its byline, not a caption
                 elif reads_as_caption(following, standalone=item.standalone):
                     caption = following.text
@@ -190,6 +189,16 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
     headings = [line.text for line in lines if _reads_as_heading(line)]
     paragraphs = [line.text for line in lines]
     return summary, paragraphs, headings, images, byline
+
+
+def _last_body_line(items: list) -> int:
+    """Index of the last line that is not part of the closing byline block (-1 if none)."""
+    for j in range(len(items) - 1, -1, -1):
+        item = items[j]
+        if isinstance(item, Line) and not item.link_only:
+            if item.words > 14 or not (reads_as_byline(item) or item.text.startswith("(")):
+                return j
+    return -1
 
 
 def _profile_summary(page, profile: SiteProfile) -> str | None:
