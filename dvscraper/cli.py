@@ -2,7 +2,8 @@
 
 ``main(argv) -> int`` returns the exit code; expected failures print one
 ``dvscraper: <reason>`` line on stderr (tracebacks only with ``--debug``).
-Exit codes: 0 ok, 1 failed crawl, 2 unreadable input / bad arguments, 3 not an article.
+Exit codes: 0 ok, 1 failed crawl, 2 unreadable input / bad arguments, 3 not an article,
+4 field-coverage alarm (dvscraper/coverage.py).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     crawl_command.add_crawl_parser(commands)
     crawl_command.add_demo_parser(commands)
+    from dvscraper import commands as output_commands  # stats, report, reparse (argparse wiring only)
+
+    output_commands.add_parsers(commands)
+    from dvscraper.compact import add_compact_parser
+
+    add_compact_parser(commands)
     return parser
 
 
@@ -90,6 +97,14 @@ def run_parse(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.command == "parse":
         return run_parse(args)
+    if args.command == "compact":
+        from dvscraper.compact import run_compact
+
+        return run_compact(args)
+    from dvscraper import commands as output_commands
+
+    if args.command in output_commands.COMMANDS:
+        return output_commands.run(args)
     from dvscraper import crawl as crawl_command
 
     return crawl_command.run(args)

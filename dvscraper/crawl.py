@@ -30,6 +30,12 @@ def add_crawl_parser(commands) -> None:
     crawl.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
     crawl.add_argument("--until", metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
     crawl.add_argument("--max-pages", metavar="N", help="stop after N fetched pages")
+    crawl.add_argument("--archive", action="store_true",
+                       help="also write every fetched response to OUTPUT/warc/<run_id>.warc.gz (dvscraper reparse)")
+    crawl.add_argument("--full", action="store_true",
+                       help="fetch every article again (default when output holds data: only what is new)")
+    crawl.add_argument("--refresh-read-counts", type=float, metavar="DAYS",
+                       help="refetch known articles published in the last DAYS days (read-count history)")
     _add_common(crawl, default_log_level="INFO")
 
 
@@ -67,6 +73,12 @@ def run_crawl(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _cli_error(str(exc), EXIT_USAGE) from None
     overrides = _overrides(args)
+    if getattr(args, "full", False):
+        overrides["DV_FULL"] = True
+    if getattr(args, "refresh_read_counts", None) is not None:
+        if args.refresh_read_counts <= 0:
+            raise _cli_error("--refresh-read-counts must be a positive number of days", EXIT_USAGE)
+        overrides["DV_REFRESH_READ_COUNTS_DAYS"] = args.refresh_read_counts
     _ensure_writable(params.output)
     summary = crawl(params, overrides)
     return _report(summary)
@@ -143,10 +155,20 @@ def crawl(params, overrides: dict | None = None) -> dict:
     overrides = dict(overrides or {})
     overrides.setdefault("DV_RUN_ID", new_run_id())
     overrides["DV_OUTPUT_DIR"] = str(params.output)
+    overrides["DV_LOCK_HELD"] = True  # taken here, so a second crawl is refused before Scrapy starts
     settings = project_settings(overrides)
-    process = CrawlerProcess(settings)
-    process.crawl(PortalSpider, params=params)
-    process.start()
+    from dvscraper.lock import OutputLock, OutputLocked
+
+    try:
+        lock = OutputLock(params.output).acquire()
+    except OutputLocked as exc:
+        raise _cli_error(str(exc), EXIT_FAILED) from None
+    try:
+        process = CrawlerProcess(settings)
+        process.crawl(PortalSpider, params=params)
+        process.start()
+    finally:
+        lock.release()
     summary_file = OutputLayout(params.output).run_summary(settings.get("DV_RUN_ID"))
     try:
         return json.loads(summary_file.read_text(encoding="utf-8"))
@@ -167,11 +189,18 @@ def _report(summary: dict) -> int:
         failures = ", ".join(f"{kind} {n}" for kind, n in summary.get("failures", {}).items()) or "none recorded"
         starts = " ".join(summary.get("start_urls", []))
         raise _cli_error(f"no page could be fetched from {starts} (failures: {failures})", EXIT_FAILED)
+    from dvscraper.coverage import EXIT_QUALITY, alarm_message
+
+    alarm = alarm_message(summary.get("quality"))
+    if alarm:
+        raise _cli_error(f"{alarm}; summary in {summary.get('summary_file')}", EXIT_QUALITY)
     return EXIT_OK
 
 
 def _overrides(args: argparse.Namespace) -> dict:
     overrides: dict = {"LOG_LEVEL": args.log_level}
+    if getattr(args, "archive", False):
+        overrides["DV_ARCHIVE"] = True
     for item in args.settings:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():

@@ -41,19 +41,25 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "dvscraper.middlewares.retry.RetryAfterMiddleware": 550,
     "dvscraper.middlewares.offsite.OffsiteRedirectMiddleware": 650,  # sees 3xx before RedirectMiddleware
+    "dvscraper.middlewares.redirect_loop.RedirectLoopMiddleware": 640,  # a loop: recorded, not dropped
 }
 
 # -- items: normalise -> validate -> dedupe -> store ---------------------------------------------
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.read_counts.ReadCountPipeline": 250,  # closes after parquet: compacts refetched partitions
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.parquet.ParquetPipeline": 900,
     "pipelines.reports.ReportPipeline": 950,
+    "pipelines.coverage.CoveragePipeline": 990,  # counts fields of written articles (coverage alarm)
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,  # no open console port on a scheduled crawler
     "dvscraper.summary.RunSummaryExtension": 500,
+    "dvscraper.output_guard.OutputGuardExtension": 100,  # output lock, .tmp cleanup, state.json
+    "dvscraper.progress.ProgressExtension": 510,  # live progress line / periodic lines (DV_PROGRESS)
+    "dvscraper.archive.WarcArchiveExtension": 520,  # --archive: every response into output/warc/
 }
 
 REMOTE_CONTROL_ENABLED = False  # nor a remote code-execution endpoint (enable with -s when wanted)
@@ -74,3 +80,26 @@ DV_PARQUET_ROW_GROUP_SIZE = 1000  # rows per row group; also the flush threshold
 DV_PARQUET_FILE_ROWS = 100_000  # a file is closed (renamed) after this many rows
 DV_PARQUET_MAX_OPEN_FILES = 16  # partitions written at once; the least recently used is closed
 DV_PARQUET_COMPRESSION = "zstd"
+
+# -- field-coverage alarm (dvscraper/coverage.py): a breach exits 4 ------------------------------
+DV_COVERAGE_CHECK = True  # False: coverage is reported in the summary, never judged
+DV_COVERAGE_MIN = {  # share of written articles where the field is present (null/empty = missing)
+    "title": 1.0,
+    "published_at": 1.0,
+    "body_text": 0.95,
+    "read_count": 0.9,  # intro pages have none; a template change loses it everywhere
+}
+DV_MAX_REJECT_RATE = 0.05  # article pages refused by normalize/validate, over articles + those
+DV_COVERAGE_MIN_ARTICLES = 30  # judge only runs that wrote at least this many articles
+
+# -- progress (dvscraper/progress.py) and raw archive (dvscraper/archive.py) ---------------------
+DV_PROGRESS = "auto"  # auto: a live line on a terminal, plain lines otherwise; "log"; "off"
+DV_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines (not a terminal)
+DV_ARCHIVE = False  # --archive: write every fetched response to output/warc/<run_id>.warc.gz
+
+# -- incremental crawls, read-count history, lock (issue 4) ---------------------------------------
+DV_FULL = False  # True (--full): fetch every article again, known or not
+DV_REFRESH_READ_COUNTS_DAYS = None  # N (--refresh-read-counts N): refetch known articles of the last N days
+DV_REPLACE_KNOWN = True  # a refetched known article replaces its row (compacted at close)
+DV_COMPACT_ON_CLOSE = True  # compact the partitions a refetch wrote a second row into
+DV_LOCK_HELD = False  # set by `dvscraper crawl`, which takes <output>/.lock itself

@@ -53,6 +53,11 @@ def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, starte
         "failures": failures,
         "retries": int(stats.get("retry/count", 0)),
         "known_articles_at_start": int(stats.get("dv/known_articles_at_start", 0)),
+        "known_skipped": int(stats.get("dv/skipped/known", 0)),  # incremental: not fetched again
+        "listings_stopped_at_known": int(stats.get("dv/listings/stopped_at_known", 0)),
+        "articles_replaced": int(stats.get("dv/articles_replaced", 0)),  # refetched, newer row kept
+        "read_counts_recorded": int(stats.get("dv/read_counts_recorded", 0)),
+        "retried_from_earlier_runs": int(stats.get("dv/retried_from_earlier_runs", 0)),
         "pages_per_s": round(pages / duration_s, 2) if duration_s > 0 else None,
         "articles_per_s": round(articles / duration_s, 2) if duration_s > 0 else None,
         "output": str(layout.root),
@@ -73,6 +78,8 @@ def format_summary(summary: dict) -> str:
         f" {summary['retries']} retries)",
         f"  articles written:   {summary['articles_written']}",
         f"  duplicates skipped: {summary['duplicates_skipped']}",
+        f"  known, not fetched: {summary.get('known_skipped', 0)} (listings stopped early: "
+        f"{summary.get('listings_stopped_at_known', 0)}; refetched: {summary.get('articles_replaced', 0)})",
     ]
     if summary.get("out_of_range_skipped"):
         lines.append(f"  outside --since/--until: {summary['out_of_range_skipped']}")
@@ -80,6 +87,9 @@ def format_summary(summary: dict) -> str:
     lines += [f"    {count:6d}  {reason}" for reason, count in summary["rejects"].items()]
     lines.append(f"  failures:           {summary['failures_total']}")
     lines += [f"    {count:6d}  {kind}" for kind, count in summary["failures"].items()]
+    from dvscraper.coverage import format_quality
+
+    lines += format_quality(summary.get("quality"))
     articles = summary["datasets"]["articles"]
     lines += [
         f"  data:     {articles}",
@@ -133,4 +143,7 @@ class RunSummaryExtension:
             duration_s=time.monotonic() - self._t0,
             params=described,
         )
+        from dvscraper.coverage import judge_from_settings
+
+        self.summary["quality"] = judge_from_settings(self.crawler.stats.get_stats(), settings)
         write_json_atomic(OutputLayout(output).run_summary(run_id), self.summary)

@@ -4,6 +4,11 @@ At open it reads the ``article_id`` column of what ``<output>/articles/`` alread
 holds; an article whose id is known (from an earlier run, or earlier in this run,
 e.g. reached by two URLs that canonicalise the same) is skipped and counted as
 ``dv/duplicates_skipped``. Only the set of ids is kept in memory.
+
+With ``replace_known`` (``DV_REPLACE_KNOWN``, on in a crawl) an article known from an
+*earlier* run passes (``dv/articles_replaced``): the spider fetched it again on purpose
+(``--refresh-read-counts``, ``--full``) and its newer row replaces the old one when
+``ReadCountPipeline`` compacts the partition at close. Twice in one run is still a duplicate.
 """
 
 from __future__ import annotations
@@ -17,20 +22,26 @@ from dvscraper.records import Article
 
 
 class DedupePipeline:
-    def __init__(self, out_dir: Path | str | None = None, *, known_ids: set[str] | None = None, stats=None):
+    def __init__(self, out_dir: Path | str | None = None, *, known_ids: set[str] | None = None, stats=None,
+                 replace_known: bool = False):
         self.out_dir = Path(out_dir) if out_dir is not None else None
-        self.seen: set[str] = set(known_ids or ())
+        self.replace_known = replace_known
+        self.earlier: set[str] = set(known_ids or ())  # ids from earlier runs
+        self.seen: set[str] = set(known_ids or ()) if not replace_known else set()
         self.stats = stats
         self.preloaded = 0
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("DV_OUTPUT_DIR"), stats=crawler.stats)
+        return cls(crawler.settings.get("DV_OUTPUT_DIR"), stats=crawler.stats,
+                   replace_known=crawler.settings.getbool("DV_REPLACE_KNOWN", False))
 
     def open_spider(self) -> None:
         if self.out_dir is not None:
-            self.seen.update(read_article_ids(OutputLayout(self.out_dir).articles))
-        self.preloaded = len(self.seen)
+            self.earlier.update(read_article_ids(OutputLayout(self.out_dir).articles))
+        if not self.replace_known:
+            self.seen.update(self.earlier)
+        self.preloaded = len(self.earlier)
         if self.stats is not None:
             self.stats.set_value("dv/known_articles_at_start", self.preloaded)
 
@@ -42,4 +53,6 @@ class DedupePipeline:
                 self.stats.inc_value("dv/duplicates_skipped")
             raise DropItem(f"duplicate article_id {item.article_id} ({item.url})", log_level="DEBUG")
         self.seen.add(item.article_id)
+        if item.article_id in self.earlier and self.stats is not None:
+            self.stats.inc_value("dv/articles_replaced")
         return item

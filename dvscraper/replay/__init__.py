@@ -32,15 +32,21 @@ __all__ = ["DEFAULT_FIXTURES", "ReplayURL", "build_site", "serve_replay"]
 
 
 def build_site(*, fixtures: Path = DEFAULT_FIXTURES, generate: int | None = None, page_size: int = 20,
-               link_to: str | None = None):
-    """The site model: generated (``generate`` articles) or the fixture copy."""
+               link_to: str | None = None, template_variant: str | None = None, first: int = 0,
+               read_epoch: int = 0):
+    """The site model: generated (``generate`` articles) or the fixture copy (``template_variant``: replay/variants.py)."""
+    from dvscraper.replay.variants import with_template_variant
+
     if generate:
         from dvscraper.replay.generated import GeneratedSite
 
-        return GeneratedSite(generate, page_size=page_size, fixtures=fixtures, link_to=link_to)
-    from dvscraper.replay.fixture_site import FixtureSite
+        site = GeneratedSite(generate, page_size=page_size, fixtures=fixtures, link_to=link_to, first=first,
+                             read_epoch=read_epoch)
+    else:
+        from dvscraper.replay.fixture_site import FixtureSite
 
-    return FixtureSite(fixtures, link_to=link_to)
+        site = FixtureSite(fixtures, link_to=link_to)
+    return with_template_variant(site, template_variant)
 
 
 class ReplayURL(str):
@@ -72,6 +78,11 @@ def serve_replay(
     page_size: int = 20,
     request_log: Path | None = None,
     link_to: str | None = None,
+    template_variant: str | None = None,
+    first: int = 0,
+    read_epoch: int = 0,
+    faults: bool = False,
+    fault_delay: float = 5.0,
 ) -> Iterator[ReplayURL]:
     """Start ``python -m dvscraper.replay`` in a subprocess; yield its base URL; stop it on exit."""
     fixtures = Path(fixtures or DEFAULT_FIXTURES)
@@ -83,7 +94,14 @@ def serve_replay(
         command += ["--request-log", str(request_log)]
     if link_to:
         command += ["--link-to", link_to]
-    site = build_site(fixtures=fixtures, generate=generate, page_size=page_size)  # same model, for the manifest
+    if template_variant:
+        command += ["--template-variant", template_variant]
+    if first or read_epoch:
+        command += ["--first", str(first), "--read-epoch", str(read_epoch)]
+    if faults:
+        command += ["--faults", "--fault-delay", str(fault_delay)]
+    site = build_site(fixtures=fixtures, generate=generate, page_size=page_size, first=first,
+                      read_epoch=read_epoch)  # same model, for the manifest
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:

@@ -22,6 +22,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--page-size", type=int, default=20, help="teasers per listing page (--generate)")
     parser.add_argument("--request-log", type=Path, help="append 'METHOD URI STATUS' per request to this file")
     parser.add_argument("--link-to", metavar="URL", help="add a link to URL on every page (off-site link tests)")
+    parser.add_argument("--template-variant", choices=("no-read-count",),
+                        help="serve the site as after a template change (dvscraper/replay/variants.py)")
+    parser.add_argument("--first", type=int, default=0,
+                        help="--generate: articles FIRST..N-1 online (a later --first 0 adds the FIRST newest)")
+    parser.add_argument("--read-epoch", type=int, default=0, help="--generate: read counts grow with this number")
+    parser.add_argument("--faults", action="store_true", help="inject faults (dvscraper/replay/faults.py)")
+    parser.add_argument("--fault-delay", type=float, default=5.0, help="seconds a 'slow' response waits")
     return parser.parse_args(argv)
 
 
@@ -33,10 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     from dvscraper.replay.server import make_server_factory
 
     site = build_site(fixtures=args.fixtures, generate=args.generate, page_size=args.page_size,
-                      link_to=args.link_to)
+                      link_to=args.link_to, template_variant=args.template_variant,
+                      first=args.first, read_epoch=args.read_epoch)
     log = args.request_log.open("a", encoding="utf-8") if args.request_log else None
     try:
-        listening = reactor.listenTCP(args.port, make_server_factory(site, log), interface=args.host)
+        if args.faults:
+            from dvscraper.replay.faults import make_fault_factory
+
+            factory = make_fault_factory(site, log, delay=args.fault_delay)
+        else:
+            factory = make_server_factory(site, log)
+        listening = reactor.listenTCP(args.port, factory, interface=args.host)
     except CannotListenError as exc:
         print(f"replay: cannot listen on {args.host}:{args.port}: {exc.socketError}", file=sys.stderr)
         return 2

@@ -331,7 +331,7 @@ class FixtureTheme:
                 return match.group(0)  # really off-site
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             if attr == "href" and parts.path.startswith(self.article_prefix):
-                index = self._remap_targets.setdefault(target, len(self._remap_targets)) % site.n
+                index = self._remap_targets.setdefault(target, len(self._remap_targets)) % (site.n - site.first) + site.first
                 target = site.article(index).path
             elif not urlsplit(raw).netloc:
                 return match.group(0)

@@ -85,10 +85,16 @@ class GeneratedArticle:
 
 class GeneratedSite:
     def __init__(self, n_articles: int, *, page_size: int = 20, theme=None, fixtures: Path | None = None,
-                 link_to: str | None = None):
+                 link_to: str | None = None, first: int = 0, read_epoch: int = 0):
         if n_articles < 1:
             raise ValueError("n_articles must be >= 1")
+        if not 0 <= first < n_articles:
+            raise ValueError("first must be in [0, n_articles)")
         self.n = n_articles
+        # Articles first..n-1 are online: ``first=5`` is the site before its 5 newest articles appeared.
+        self.first = first
+        # Read counts grow with the epoch (a later visit of the same site): read-count history tests.
+        self.read_epoch = read_epoch
         self.page_size = page_size
         self.link_to = link_to
         self.theme = theme or load_theme(fixtures)
@@ -101,7 +107,11 @@ class GeneratedSite:
     # -- the model --------------------------------------------------------------------------
     def category_size(self, c: int) -> int:
         k = len(self.categories)
-        return (self.n - c + k - 1) // k if c < self.n else 0
+
+        def below(m: int) -> int:  # articles j*k+c < m
+            return (m - c + k - 1) // k if c < m else 0
+
+        return below(self.n) - below(self.first)
 
     def category_pages(self, c: int) -> int:
         return max(1, -(-self.category_size(c) // self.page_size))
@@ -119,7 +129,7 @@ class GeneratedSite:
             path=f"{self.theme.article_prefix}{slugify(' '.join(words[:6]))}-{i}",
             title=title,
             published_at=published,
-            read_count=(i * 7919) % 20_000 + 11,
+            read_count=(i * 7919) % 20_000 + 11 + self.read_epoch * (i % 13 + 1),
             summary=summary,
         )
 
@@ -128,7 +138,8 @@ class GeneratedSite:
 
     def listing_items(self, c: int, page: int) -> list[GeneratedArticle]:
         k = len(self.categories)
-        first = (page - 1) * self.page_size
+        j0 = max(0, -(-(self.first - c) // k))  # the first online article of category c
+        first = j0 + (page - 1) * self.page_size
         return [self.article(j * k + c) for j in range(first, first + self.page_size) if j * k + c < self.n]
 
     def body(self, a: GeneratedArticle) -> dict:
@@ -153,7 +164,7 @@ class GeneratedSite:
         self.base = base_url.rstrip("/")
 
     def article_paths(self) -> list[str]:
-        return [self.article(i).path for i in range(self.n)] + list(self.theme.extra_article_paths())
+        return [self.article(i).path for i in range(self.first, self.n)] + list(self.theme.extra_article_paths())
 
     def page(self, uri: str) -> Page | None:
         parts = urlsplit(uri)
@@ -165,7 +176,7 @@ class GeneratedSite:
         match = self._article_re.match(path)
         if match:
             i = int(match.group("i"))
-            if i < self.n and self.article(i).path == path:
+            if self.first <= i < self.n and self.article(i).path == path:
                 a = self.article(i)
                 return self._html(self.theme.render_article(
                     a, shown_time=shown_time(a.published_at), reads=vn_int(a.read_count), **self.body(a)))

@@ -186,7 +186,7 @@ class BuiltinTheme:
 
     def render_home(self) -> str:
         site = self._site
-        newest = [site.article(i) for i in range(min(site.n, 10))]
+        newest = [site.article(i) for i in range(site.first, min(site.n, site.first + 10))]
         return home_page(self.menu(), [self._teaser(a) for a in newest], dead_link=DEAD_PATH)
 
     def render_listing(self, c: int, page: int) -> str:

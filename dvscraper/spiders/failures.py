@@ -16,6 +16,7 @@ from scrapy.utils.response import response_status_message
 from twisted.internet import error as twisted_errors
 
 from dvscraper.middlewares.offsite import OffsiteRedirectError
+from dvscraper.middlewares.redirect_loop import RedirectLoopError
 
 # (exception classes, kind): first match wins.
 _KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
@@ -26,6 +27,7 @@ _KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((ResponseDataLossError,), "data_loss"),
     ((DownloadCancelledError,), "cancelled"),  # e.g. larger than DOWNLOAD_MAXSIZE
     ((OffsiteRedirectError,), "offsite_redirect"),
+    ((RedirectLoopError,), "redirect_loop"),
     ((twisted_errors.ConnectionDone, twisted_errors.ConnectionLost, twisted_errors.ConnectError,
       DownloadFailedError, ConnectionError), "connection"),
 )
@@ -47,5 +49,7 @@ def describe_failure(exc: BaseException) -> tuple[str, str, int | None]:
             return "robots", "forbidden by robots.txt", None
         if "DOWNLOAD_MAXSIZE" in text:  # a compressed body that inflates past the limit
             return "too_large", f"too large: {text}", None
+        if "max redirections" in text.lower():
+            return "too_many_redirects", f"too many redirects: {text}", None
         return "ignored", f"ignored: {text}", None
     return "error", f"{type(exc).__name__}: {text}", None

@@ -38,6 +38,7 @@ from dvscraper.parse import extract_article, parse_listing
 from dvscraper.records import NotAnArticle
 from dvscraper.spiders.failures import describe_failure
 from dvscraper.spiders.params import CrawlParams
+from dvscraper.state import CrawlPlan
 
 ARTICLE_PRIORITY = 100
 NEXT_PAGE_PRIORITY = 50
@@ -57,6 +58,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = sorted({urlsplit(url).hostname for url in self.start_urls})
         self.link_extractor = LinkExtractor(unique=True)
         self.pages_seen = 0
+        self.plan = CrawlPlan()  # incremental decisions (dvscraper/state.py), loaded in from_crawler
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -73,7 +75,11 @@ class PortalSpider(scrapy.Spider):
                 output=kwargs.pop("output", None) or settings.get("DV_OUTPUT_DIR"),
             )
         params = cls.push_settings(params, settings)
-        return super().from_crawler(crawler, *args, params=params, **kwargs)
+        spider = super().from_crawler(crawler, *args, params=params, **kwargs)
+        refresh = settings.get("DV_REFRESH_READ_COUNTS_DAYS")
+        spider.plan = CrawlPlan.load(params.output, full=settings.getbool("DV_FULL", False),
+                                     refresh_days=float(refresh) if refresh not in (None, "") else None)
+        return spider
 
     @staticmethod
     def push_settings(params: CrawlParams, settings) -> CrawlParams:
@@ -101,6 +107,11 @@ class PortalSpider(scrapy.Spider):
             request = self._request(url, priority=ARTICLE_PRIORITY, depth=0)
             request.meta["dv_start"] = True  # a redirect of a start URL to another host moves the crawl there
             yield request
+        # Incremental: what failed for a transient reason last time (and is still missing) is tried again.
+        for url in self.plan.retry:
+            if host_key(url) in self.allowed_hosts:
+                self._inc("dv/retried_from_earlier_runs")
+                yield self._request(url, priority=NEXT_PAGE_PRIORITY, depth=1)
 
     def allow_host(self, url: str) -> None:
         """Add a host (a start URL's redirect target, e.g. ``www.``) to the crawl."""
@@ -160,6 +171,9 @@ class PortalSpider(scrapy.Spider):
         params = self.params
         known: set[str] = {canonical_url(response.url)}
         all_before_since = bool(listing.items) and params.since is not None
+        plan = self.plan
+        # Incremental: a whole page of known teasers (none to refresh) ends this listing's paging.
+        nothing_new = bool(listing.items) and plan.stop_when_known and not plan.full
         for item in listing.items:
             url = canonical_url(item.url)
             known.add(url)
@@ -171,12 +185,20 @@ class PortalSpider(scrapy.Spider):
             if item.published_at is not None and not params.in_range(item.published_at):
                 self._inc("dv/skipped/out_of_range")
                 continue
+            if not plan.full and not plan.wants(url, item.published_at):
+                self._inc("dv/skipped/known")
+                continue
+            nothing_new = False
+            if plan.is_known(url):
+                self._inc("dv/refetched/read_counts")
             yield self._request(url, priority=ARTICLE_PRIORITY, depth=depth)
         if listing.next_page:
             next_url = canonical_url(listing.next_page)
             known.add(next_url)
             if all_before_since:
                 self._inc("dv/listings/stopped_at_since")
+            elif nothing_new:
+                self._inc("dv/listings/stopped_at_known")
             elif host_key(next_url) in self.allowed_hosts:
                 yield self._request(next_url, priority=NEXT_PAGE_PRIORITY - depth - 1, depth=depth + 1)
         # A listing's own numbered pages are paged through next_page only (so --since can stop it);
@@ -196,6 +218,9 @@ class PortalSpider(scrapy.Spider):
                 continue
             if skip_own_pages and _path_of(url) == own_path:
                 continue  # this listing's other pages: paged through next_page only
+            if not self.plan.full and self.plan.is_known(url):
+                self._inc("dv/skipped/known")  # an article already in the dataset (sidebars, "most read")
+                continue
             known.add(url)
             yield self._request(url, priority=DISCOVERY_PRIORITY, depth=0)
 

@@ -1,0 +1,110 @@
+"""One crawl per output folder: ``<output>/.lock`` held with ``fcntl.flock`` for the whole run.
+
+The kernel drops a ``flock`` when its holder dies (SIGKILL included), so a lock left by a
+killed crawl is stale by construction: the next crawl takes it over. The file holds the
+holder's PID, host and start time, only to name it in the refusal message::
+
+    dvscraper: output/ is in use by another crawl (pid 4242 on host1 since 2024-...); ...
+
+Taking the lock also removes the hidden ``.tmp`` files killed runs left behind
+(``clean_temp_files``): nothing else writes in the folder while we hold it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import socket
+from pathlib import Path
+
+from dvscraper.dataset import TEMP_SUFFIX
+
+LOCK_NAME = ".lock"
+
+
+class OutputLocked(RuntimeError):
+    """Another live process holds the output's lock."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class OutputLock:
+    def __init__(self, output: Path | str):
+        self.output = Path(output)
+        self.path = self.output / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> OutputLock:
+        self.output.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = self._describe_holder(fd)
+            os.close(fd)
+            raise OutputLocked(f"{self.output} is in use by another crawl ({holder}); "
+                               f"wait for it to finish or stop it") from None
+        os.ftruncate(fd, 0)
+        info = {"pid": os.getpid(), "host": socket.gethostname(),
+                "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        os.write(fd, (json.dumps(info) + "\n").encode())
+        os.fsync(fd)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> OutputLock:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    @staticmethod
+    def _describe_holder(fd: int) -> str:
+        try:
+            info = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
+        except (OSError, ValueError):
+            info = {}
+        if not info:
+            return "holder unknown"
+        text = f"pid {info.get('pid')} on {info.get('host')} since {info.get('since')}"
+        if info.get("host") == socket.gethostname() and isinstance(info.get("pid"), int) \
+                and not _pid_alive(info["pid"]):
+            text += ", pid not running here: the lock is held by a child or another namespace"
+        return text
+
+
+def clean_temp_files(output: Path | str) -> list[Path]:
+    """Delete the hidden temporary files (``.name.tmp``) of killed runs under ``output``."""
+    root = Path(output)
+    if not root.is_dir():
+        return []
+    removed = []
+    for path in root.rglob(f".*{TEMP_SUFFIX}"):
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

@@ -1,0 +1,50 @@
+"""OutputGuardExtension: the output folder's lock and run state around every crawl.
+
+Enabled in ``EXTENSIONS``, so ``dvscraper crawl``, ``scrapy crawl portal`` and a
+Scrapyd job all get it. When the crawler is built (before any pipeline opens a file)
+it takes ``<output>/.lock`` (unless ``dvscraper crawl`` already holds it:
+``DV_LOCK_HELD``), deletes the ``.tmp`` leftovers of killed runs and marks the
+state unfinished; when the spider closes (after the pipelines closed and renamed
+their files) it records the finish reason in ``state.json`` and releases the lock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import signals
+
+from dvscraper.lock import OutputLock, clean_temp_files
+from dvscraper.state import mark_finished, mark_started
+
+
+class OutputGuardExtension:
+    def __init__(self, output: Path, run_id: str | None, *, lock_held: bool):
+        self.output = Path(output)
+        self.run_id = run_id
+        self.lock = None if lock_held else OutputLock(self.output).acquire()  # raises OutputLocked
+        self.removed = clean_temp_files(self.output)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        ext = cls(Path(settings.get("DV_OUTPUT_DIR") or "output"), settings.get("DV_RUN_ID"),
+                  lock_held=settings.getbool("DV_LOCK_HELD", False))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        ext.crawler = crawler
+        return ext
+
+    def spider_opened(self, spider) -> None:
+        self.run_id = self.crawler.settings.get("DV_RUN_ID") or self.run_id
+        self.output = Path(self.crawler.settings.get("DV_OUTPUT_DIR") or self.output)
+        if self.removed:
+            self.crawler.stats.set_value("dv/temp_files_removed", len(self.removed))
+        mark_started(self.output, self.run_id or "unknown")
+
+    def spider_closed(self, spider, reason: str) -> None:
+        try:
+            mark_finished(self.output, self.run_id or "unknown", reason)
+        finally:
+            if self.lock is not None:
+                self.lock.release()
