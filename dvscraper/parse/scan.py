@@ -12,6 +12,8 @@ the site profile's class/id selectors name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from dvscraper.parse.document import phrase_pattern
@@ -67,8 +69,12 @@ def scan_page(page, selectors: tuple = ()) -> PageScan:
         index.setdefault(name if kind else want_tag, []).append((selector, want_tag))
     found = result.by_selector
     attrs = css_check or bool(by_class) or bool(by_id)
-    search = pattern.search if pattern is not None else None
     markers = result.markers
+    # Text nodes are only collected here; one regex pass over them all, joined, follows the
+    # walk (a search per node costs several times more than the whole walk).
+    slots: list = []
+    parts: list = []
+    collect = pattern is not None
     for el in page.body.iter():
         tag = el.tag
         if tag.__class__ is not str:
@@ -92,20 +98,30 @@ def scan_page(page, selectors: tuple = ()) -> PageScan:
         if by_tag and tag in by_tag:
             for selector, _ in by_tag[tag]:
                 found.setdefault(selector, el)
-        if search is None:
-            continue
-        text = el.text
-        if text and len(text) < _MAX_LABEL_TEXT and search(text) is not None:
-            _note(el, text, False, search, kinds, result)
-        text = el.tail
-        if text and len(text) < _MAX_LABEL_TEXT and search(text) is not None:
-            _note(el, text, True, search, kinds, result)
+        if collect:
+            text = el.text
+            if text:
+                slots.append((el, False))
+                parts.append(text)
+            text = el.tail
+            if text:
+                slots.append((el, True))
+                parts.append(text)
+    if collect:
+        _note_matches(pattern, kinds, slots, parts, result)
     return result
 
 
-def _note(el, text: str, is_tail: bool, search, kinds: dict, result: PageScan) -> None:
-    match = search(text)
-    while match is not None:
+def _note_matches(pattern, kinds: dict, slots: list, parts: list, result: PageScan) -> None:
+    """Find the phrases in all text nodes at once ("\\x00" cannot occur in the cleaned text)."""
+    joined = "\x00".join(parts)
+    ends = list(accumulate(len(part) + 1 for part in parts))  # offset just past each node's text
+    for match in pattern.finditer(joined):
+        index = bisect_right(ends, match.start())
+        text = parts[index]
+        if len(text) >= _MAX_LABEL_TEXT:
+            continue
+        el, is_tail = slots[index]
         kind = kinds[" ".join(match.group(0).split()).lower()]
         if kind == "label":
             result.label_hits.append((el, is_tail))
@@ -113,11 +129,12 @@ def _note(el, text: str, is_tail: bool, search, kinds: dict, result: PageScan) -
             result.read_hits.append((el, is_tail))
         elif kind == "home":
             result.home_hits.append((el, is_tail))
-        elif len(text) < _MAX_SIDEBAR_TEXT and not text[: match.start()].strip():
-            owner = el.getparent() if is_tail else el
-            if owner is not None:
-                result.sidebar_hits.append(owner)
-        match = search(text, match.end())
+        elif len(text) < _MAX_SIDEBAR_TEXT:
+            start = ends[index] - len(text) - 1
+            if not text[: match.start() - start].strip():
+                owner = el.getparent() if is_tail else el
+                if owner is not None:
+                    result.sidebar_hits.append(owner)
 
 
 def _has_token(value: str) -> bool:
