@@ -144,10 +144,13 @@ class Page:
         return {phrase for phrase in phrases if phrase.lower() in folded}
 
 
-def phrase_pattern(phrases) -> re.Pattern:
-    """A case-insensitive pattern for ``phrases``, their words separated by any whitespace."""
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered), re.IGNORECASE)
+def phrase_pattern(phrases, *, ignore_case: bool = True) -> re.Pattern:
+    """A pattern for ``phrases``, their words separated by any whitespace; case-insensitive
+    unless ``ignore_case=False`` (then match lower-cased text with lower-case phrases: an
+    alternation scans many times faster without ``re.IGNORECASE``)."""
+    ordered = sorted({p if ignore_case else p.lower() for p in phrases}, key=len, reverse=True)
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered), flags)
 
 
 def load_page(html: bytes | str, selectors: tuple = ()) -> Page:

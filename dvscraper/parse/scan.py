@@ -27,6 +27,7 @@ MARKER_TOKENS = frozenset(
     "col-right right-col rightcol colright box-right right-column sidebar-right".split()
 )
 MARKER_TAGS = frozenset(("aside", "nav", "footer"))
+_MARKER_STEMS = ("footer", "side", "widget", "banner", "quang", "advert", "ads", "right")
 _READ_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in READ_COUNT_LABELS}))
 _KIND = {
     **{p.lower(): "sidebar" for p in SIDEBAR_MARKERS},
@@ -54,9 +55,9 @@ def scan_page(page, selectors: tuple = ()) -> PageScan:
     """Walk the body once. ``selectors``: simple ``.class`` / ``#id`` / ``tag.class`` strings."""
     result = PageScan()
     kinds = {phrase.lower(): _KIND[phrase.lower()] for phrase in page.occurrences(_ALL_PHRASES)}
-    pattern = phrase_pattern(kinds) if kinds else None
+    pattern = phrase_pattern(kinds, ignore_case=False) if kinds else None  # run on lower-cased text
     source = page.source
-    css_check = any(token in source for token in MARKER_TOKENS)
+    css_check = any(stem in source for stem in _MARKER_STEMS)
     by_class: dict[str, list] = {}
     by_id: dict[str, list] = {}
     by_tag: dict[str, list] = {}
@@ -115,6 +116,11 @@ def scan_page(page, selectors: tuple = ()) -> PageScan:
 def _note_matches(pattern, kinds: dict, slots: list, parts: list, result: PageScan) -> None:
     """Find the phrases in all text nodes at once ("\\x00" cannot occur in the cleaned text)."""
     joined = "\x00".join(parts)
+    lowered = joined.lower()
+    if len(lowered) == len(joined):  # lower-casing kept every offset: search it case-sensitively
+        joined = lowered
+    else:
+        pattern = re.compile(pattern.pattern, re.IGNORECASE)
     ends = list(accumulate(len(part) + 1 for part in parts))  # offset just past each node's text
     for match in pattern.finditer(joined):
         index = bisect_right(ends, match.start())
