@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.dataset as pads
-import pyarrow.parquet as pq
 import pytest
 
 from dvscraper.compact import latest_per_key

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from dvscraper.analysis import field_coverage, key_figures, load_output

@@ -18,13 +18,12 @@ from dvscraper.parse.byline import find_byline, is_credit, reads_as_byline
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
 from dvscraper.parse.labels import label_key
+from dvscraper.normalize.article import REASON_NO_META_TIME, REASON_NO_TITLE
 from dvscraper.normalize.event_date import opens_with_event_date
 from dvscraper.parse.meta_line import MetaLine, find_meta_lines, read_meta
 from dvscraper.parse.profile import DEFAULT_PROFILE, SiteProfile
 from dvscraper.records import NotAnArticle, RawArticle, RawImage
 
-REASON_NO_META = "no readable meta time"
-REASON_NO_TITLE = "no title"
 
 _LEAD_CLASS_HINTS = ("sapo", "lead", "summary", "tomtat", "tom-tat", "mota", "description", "intro", "desc")
 _MIN_LEAD_WORDS = 12
@@ -49,7 +48,7 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None 
     else:
         chosen, title, title_el = _choose_meta(metas, url)
     if chosen is None:
-        raise NotAnArticle(REASON_NO_META)
+        raise NotAnArticle(REASON_NO_META_TIME)
     if not title and chosen.has_time_label and len(metas) == 1:
         title = structure.fallback_title(root)
     if not title:
@@ -105,7 +104,6 @@ def _choose_meta(metas: list[MetaLine], url: str):
 
 # -- reading the article ---------------------------------------------------------------------
 def _read_article(page, meta_el, other_metas: list, profile: SiteProfile) -> list:
-    root = page.root
     markers = structure.foreign_markers(page, other_metas)
     stop = frozenset(markers)
     container = structure.article_container(meta_el, markers)

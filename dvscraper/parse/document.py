@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from dvscraper.normalize.article import REASON_NO_META_TIME
 from dvscraper.records import NotAnArticle
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -167,20 +168,14 @@ def load_tree(html: bytes | str) -> etree._Element:
 def _parse(text: str) -> etree._Element:
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
-        raise NotAnArticle("no readable meta time: empty page")
+        raise NotAnArticle(f"{REASON_NO_META_TIME}: empty page")
     # plain etree elements: lxml.html's Python-level element-class lookup costs ~20% of a parse
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = etree.fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError) as exc:
-        raise NotAnArticle(f"no readable meta time: unparseable page ({exc})") from None
+        raise NotAnArticle(f"{REASON_NO_META_TIME}: unparseable page ({exc})") from None
     if root is None:
-        raise NotAnArticle("no readable meta time: empty page")
+        raise NotAnArticle(f"{REASON_NO_META_TIME}: empty page")
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     return root
-
-
-def title_tag_text(root) -> str:
-    """The document's <title> text (may be only the site name)."""
-    found = root.xpath("//head/title/text()")
-    return found[0] if found else ""

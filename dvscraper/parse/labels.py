@@ -68,8 +68,6 @@ NEXT_PAGE_TEXTS = ("Trang sau", "Trang tiếp", "Tiếp", "Sau", "Next", "»", "
 # Link texts that are not teaser titles ("see more", "details", "read more").
 MORE_LINK_TEXTS = ("Xem thêm", "Chi tiết", "Xem tiếp", "Đọc tiếp", "Xem tất cả", "Tiếp")
 
-FOLDED_PUBLISHED = tuple(label_key(x) for x in PUBLISHED_LABELS)
-FOLDED_READ_COUNT = tuple(label_key(x) for x in READ_COUNT_LABELS)
 FOLDED_SIDEBAR = tuple(label_key(x) for x in SIDEBAR_WIDGETS)
 FOLDED_RELATED = tuple(label_key(x) for x in RELATED_HEADINGS)
 FOLDED_HOME = frozenset(label_key(x) for x in HOME_CRUMBS)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from dvscraper.normalize.dates import match_published
-from dvscraper.normalize.text import collapse, spaced_text
+from dvscraper.normalize.text import spaced_text
 from dvscraper.parse.labels import PUBLISHED_LABELS, READ_COUNT_LABELS
 
 

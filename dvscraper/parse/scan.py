@@ -20,7 +20,8 @@ from dvscraper.parse.document import phrase_pattern
 from dvscraper.parse.labels import HOME_CRUMBS, PUBLISHED_LABELS, READ_COUNT_LABELS, SIDEBAR_MARKERS
 
 # The last two words of each label: enough to find its text node, rare enough in prose.
-LABEL_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in PUBLISHED_LABELS + READ_COUNT_LABELS}))
+LABEL_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in PUBLISHED_LABELS}))
+_READ_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in READ_COUNT_LABELS}))
 # class/id tokens of page furniture around the article (whole tokens: "article-footer" is not one).
 MARKER_TOKENS = frozenset(
     "footer site-footer page-footer sidebar side-bar widget banner quangcao quang-cao advert ads "
@@ -28,14 +29,13 @@ MARKER_TOKENS = frozenset(
 )
 MARKER_TAGS = frozenset(("aside", "nav", "footer"))
 _MARKER_STEMS = ("footer", "side", "widget", "banner", "quang", "advert", "ads", "right")
-_READ_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in READ_COUNT_LABELS}))
 _KIND = {
     **{p.lower(): "sidebar" for p in SIDEBAR_MARKERS},
     **{p.lower(): "home" for p in HOME_CRUMBS},
     **{p.lower(): "label" for p in LABEL_WORDS},
     **{p.lower(): "read" for p in _READ_WORDS},
 }
-_ALL_PHRASES = tuple(dict.fromkeys(LABEL_WORDS + HOME_CRUMBS + SIDEBAR_MARKERS))
+_ALL_PHRASES = tuple(dict.fromkeys(LABEL_WORDS + _READ_WORDS + HOME_CRUMBS + SIDEBAR_MARKERS))
 _CONTAINER_TAGS = frozenset(("div", "section", "ul", "table", "td", "aside", "header", "footer", "nav"))
 _MAX_LABEL_TEXT = 400
 _MAX_SIDEBAR_TEXT = 120

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
 
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, text_of
