@@ -12,6 +12,7 @@ demo: setup
 
 # pytest's exit codes all fail the target, 5 ("no tests collected") included.
 test: setup
+	bash scripts/setup-redis.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

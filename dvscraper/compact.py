@@ -139,6 +139,9 @@ def run_compact(args: argparse.Namespace) -> int:
         raise CliError(str(exc), 1) from None
     try:
         clean_temp_files(output)
+        from dvscraper.dataset import migrate_legacy_articles
+
+        migrate_legacy_articles(OutputLayout(output).articles)  # articles/year=... of older versions
         report = compact_output(output)
     finally:
         lock.release()

@@ -26,6 +26,11 @@ def add_crawl_parser(commands) -> None:
     crawl.add_argument("--start-url", action="append", dest="start_urls", metavar="URL",
                        help="where to start (repeatable; default https://dienbien.dcs.vn/); "
                             "the crawl stays on the start URLs' hosts")
+    crawl.add_argument("--site", action="append", dest="sites", metavar="NAME",
+                       help="crawl the site of this profile (repeatable; bundled: dienbien, the default; "
+                            "or a name from --sites-file); with --start-url: that site at a mirror")
+    crawl.add_argument("--sites-file", metavar="FILE",
+                       help="a TOML file of [[site]] profiles; alone: crawl all of them in one run")
     crawl.add_argument("--output", default="output", help="output folder (default: output/)")
     crawl.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
     crawl.add_argument("--until", metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
@@ -36,6 +41,11 @@ def add_crawl_parser(commands) -> None:
                        help="fetch every article again (default when output holds data: only what is new)")
     crawl.add_argument("--refresh-read-counts", type=float, metavar="DAYS",
                        help="refetch known articles published in the last DAYS days (read-count history)")
+    crawl.add_argument("--redis", metavar="URL", dest="redis_url",
+                       help="be one worker of a distributed crawl whose frontier and duplicate filter are in "
+                            "Redis at URL (redis://HOST:PORT/DB); start as many workers as wanted, anywhere")
+    crawl.add_argument("--redis-crawl", metavar="NAME",
+                       help="--redis: the crawl's name in Redis (default: derived from the start URLs)")
     _add_common(crawl, default_log_level="INFO")
 
 
@@ -68,17 +78,26 @@ def run_crawl(args: argparse.Namespace) -> int:
     from dvscraper.spiders.params import CrawlParams
 
     try:
+        overrides = _overrides(args)
         params = CrawlParams.parse(start_urls=args.start_urls, since=args.since, until=args.until,
-                                   max_pages=args.max_pages, output=args.output)
+                                   max_pages=args.max_pages, output=args.output,
+                                   sites=args.sites or overrides.get("DV_SITES"),
+                                   sites_file=args.sites_file or overrides.get("DV_SITES_FILE"))
     except ValueError as exc:
         raise _cli_error(str(exc), EXIT_USAGE) from None
-    overrides = _overrides(args)
     if getattr(args, "full", False):
         overrides["DV_FULL"] = True
     if getattr(args, "refresh_read_counts", None) is not None:
         if args.refresh_read_counts <= 0:
             raise _cli_error("--refresh-read-counts must be a positive number of days", EXIT_USAGE)
         overrides["DV_REFRESH_READ_COUNTS_DAYS"] = args.refresh_read_counts
+    redis_url = getattr(args, "redis_url", None) or overrides.get("DV_REDIS_URL")
+    if redis_url:
+        _check_redis(redis_url, overrides)
+        if args.redis_crawl:
+            overrides["DV_REDIS_CRAWL"] = args.redis_crawl
+    elif getattr(args, "redis_crawl", None):
+        raise _cli_error("--redis-crawl needs --redis URL", EXIT_USAGE)
     _ensure_writable(params.output)
     summary = crawl(params, overrides)
     return _report(summary)
@@ -159,10 +178,18 @@ def crawl(params, overrides: dict | None = None) -> dict:
     settings = project_settings(overrides)
     from dvscraper.lock import OutputLock, OutputLocked
 
+    distributed = bool(settings.get("DV_REDIS_URL"))
     try:
-        lock = OutputLock(params.output).acquire()
+        # A worker of a distributed crawl shares the folder with the crawl's other workers.
+        lock = OutputLock(params.output).acquire(shared=distributed)
     except OutputLocked as exc:
         raise _cli_error(str(exc), EXIT_FAILED) from None
+    if distributed:
+        from dvscraper.lock import clean_temp_files
+
+        if lock.first:  # nobody else writes here: leftovers of killed runs can go
+            clean_temp_files(params.output)
+        lock.share()
     try:
         process = CrawlerProcess(settings)
         process.crawl(PortalSpider, params=params)
@@ -207,6 +234,21 @@ def _overrides(args: argparse.Namespace) -> dict:
             raise _cli_error(f"bad -s {item!r} (expected NAME=VALUE)", EXIT_USAGE)
         overrides[name.strip()] = value
     return overrides
+
+
+def _check_redis(url: str, overrides: dict) -> None:
+    """Validate ``--redis URL`` and prove the server answers (exit 2 / exit 1 with one line)."""
+    from dvscraper.distributed import RedisUnavailable, check_redis_url, connect
+
+    try:
+        check_redis_url(url)
+    except ValueError as exc:
+        raise _cli_error(str(exc), EXIT_USAGE) from None
+    try:
+        connect(url).close()
+    except RedisUnavailable as exc:
+        raise _cli_error(str(exc), EXIT_FAILED) from None
+    overrides["DV_REDIS_URL"] = url
 
 
 def _ensure_writable(output: Path) -> None:

@@ -2,7 +2,7 @@
 
 ::
 
-    <output>/articles/year=YYYY/month=MM/part-<run_id>-<n>.parquet   one row per article
+    <output>/articles/<site>/year=YYYY/month=MM/part-<run_id>-<n>.parquet   one row per article
     <output>/rejects/part-<run_id>-<n>.parquet    pages that gave no article (url, reason, stage, at)
     <output>/failures/part-<run_id>-<n>.parquet   fetches that failed (url, kind, reason, status, at)
     <output>/runs/<run_id>.json                   the run summary
@@ -94,6 +94,62 @@ def parquet_files(folder: Path) -> list[Path]:
         for path in folder.rglob("*.parquet")
         if not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
     )
+
+
+def site_dir(site: str | None) -> str:
+    """The folder of a site's partitions: its host as is (``dienbien.dcs.vn``), URL-quoted when it
+    holds anything but letters, digits, ``.``, ``-``, ``_`` (an IPv6 address). Not ``site=<host>``: a
+    hive key equal to a column of the files makes pandas/pyarrow refuse the dataset."""
+    from urllib.parse import quote
+
+    return quote(site, safe="") if site else "unknown"
+
+
+def migrate_legacy_articles(articles_dir: Path) -> int:
+    """Move files of the layout before site partitions (``articles/year=YYYY/month=MM/``) into
+    ``articles/<site>/year=YYYY/month=MM/`` -> the number of files moved.
+
+    One atomic rename per file whose rows are all of one site; a file holding several sites is
+    split: one file per site, each written under a temporary name and renamed, then the old one
+    removed. A kill at any point loses nothing: the next call finishes the move (a split file is
+    written again, over its own parts). Safe to call on every crawl and compaction."""
+    articles_dir = Path(articles_dir)
+    if not articles_dir.is_dir():
+        return 0
+    legacy = [p for p in parquet_files(articles_dir) if p.relative_to(articles_dir).parts[0].startswith("year=")]
+    if not legacy:
+        return 0
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    moved = 0
+    for path in legacy:
+        relative = path.relative_to(articles_dir)
+        try:
+            sites = pc.unique(pq.read_table(path, columns=["site"]).column("site")).to_pylist()
+        except FileNotFoundError:  # moved meanwhile by another process
+            continue
+        if len(sites) <= 1:
+            target = articles_dir / site_dir(sites[0] if sites else None) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        else:
+            table = pq.read_table(path)
+            for site in sites:
+                target = articles_dir / site_dir(site) / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.parent / f".{target.name}{TEMP_SUFFIX}"
+                pq.write_table(table.filter(pc.equal(table.column("site"), site)), tmp, compression="zstd")
+                os.replace(tmp, target)
+            path.unlink(missing_ok=True)
+        moved += 1
+    for folder in sorted({p.parent for p in legacy}, key=lambda f: len(f.parts), reverse=True):
+        for empty in (folder, folder.parent):  # month=MM, then year=YYYY, when nothing is left in them
+            try:
+                empty.rmdir()
+            except OSError:
+                pass
+    return moved
 
 
 def read_article_ids(articles_dir: Path) -> set[str]:

@@ -17,11 +17,13 @@ import fcntl
 import json
 import os
 import socket
+import time
 from pathlib import Path
 
 from dvscraper.dataset import TEMP_SUFFIX
 
 LOCK_NAME = ".lock"
+SHARE_PATIENCE = 15.0  # seconds a joining worker waits for the first worker to share the lock
 
 
 class OutputLocked(RuntimeError):
@@ -43,30 +45,72 @@ class OutputLock:
         self.output = Path(output)
         self.path = self.output / LOCK_NAME
         self._fd: int | None = None
+        self.shared = False
+        self.first = False
 
-    def acquire(self) -> OutputLock:
+    def acquire(self, *, shared: bool = False) -> OutputLock:
+        """Take the lock, or raise ``OutputLocked``.
+
+        ``shared``: the workers of one distributed crawl (``--redis``) share the folder. The
+        first takes the lock exclusively, cleans up, and turns it into a shared one; later
+        workers take it shared; an ordinary crawl (exclusive) is refused while any hold it,
+        and a worker is refused while an ordinary crawl holds it. ``self.first`` says whether
+        this holder found the folder free (and so may delete temporary leftovers).
+        """
         self.output.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.shared = shared
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.first = True
         except OSError:
-            holder = self._describe_holder(fd)
-            os.close(fd)
-            raise OutputLocked(f"{self.output} is in use by another crawl ({holder}); "
-                               f"wait for it to finish or stop it") from None
-        os.ftruncate(fd, 0)
-        info = {"pid": os.getpid(), "host": socket.gethostname(),
-                "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-        os.write(fd, (json.dumps(info) + "\n").encode())
-        os.fsync(fd)
+            self.first = False
+            try:
+                if not shared:
+                    raise
+                self._take_shared(fd)
+            except OSError:
+                holder = self._describe_holder(fd)
+                os.close(fd)
+                what = "another crawl" if not shared else "a crawl that is not a worker of a distributed crawl"
+                raise OutputLocked(f"{self.output} is in use by {what} ({holder}); "
+                                   f"wait for it to finish or stop it") from None
+        if self.first:
+            os.ftruncate(fd, 0)
+            info = {"pid": os.getpid(), "host": socket.gethostname(),
+                    "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            if shared:
+                info["distributed"] = True
+            os.write(fd, (json.dumps(info) + "\n").encode())
+            os.fsync(fd)
         self._fd = fd
         return self
+
+    @staticmethod
+    def _take_shared(fd: int) -> None:
+        """Take the lock shared; wait a little while a worker that came first still holds it exclusively
+        (it only cleans up before sharing it); raise ``OSError`` if it stays exclusive."""
+        deadline = time.monotonic() + SHARE_PATIENCE
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except OSError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+
+    def share(self) -> None:
+        """Turn an exclusive hold into a shared one (other workers may join from now on)."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_SH)
 
     def release(self) -> None:
         if self._fd is None:
             return
         try:
-            os.ftruncate(self._fd, 0)
+            if not self.shared:
+                os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             os.close(self._fd)

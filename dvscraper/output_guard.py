@@ -19,17 +19,29 @@ from dvscraper.state import mark_finished, mark_started
 
 
 class OutputGuardExtension:
-    def __init__(self, output: Path, run_id: str | None, *, lock_held: bool):
+    def __init__(self, output: Path, run_id: str | None, *, lock_held: bool, distributed: bool = False):
         self.output = Path(output)
         self.run_id = run_id
-        self.lock = None if lock_held else OutputLock(self.output).acquire()  # raises OutputLocked
-        self.removed = clean_temp_files(self.output)
+        self.removed = []
+        if lock_held:  # `dvscraper crawl` took the lock and, when it was the first holder, cleaned up
+            self.lock = None
+            if not distributed:
+                self.removed = clean_temp_files(self.output)
+            return
+        # A worker of a distributed crawl shares the folder with the others (dvscraper/lock.py):
+        # only the first one in may delete temporary files, which are otherwise other workers' files.
+        self.lock = OutputLock(self.output).acquire(shared=distributed)  # raises OutputLocked
+        if self.lock.first:
+            self.removed = clean_temp_files(self.output)
+        if distributed:
+            self.lock.share()
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         ext = cls(Path(settings.get("DV_OUTPUT_DIR") or "output"), settings.get("DV_RUN_ID"),
-                  lock_held=settings.getbool("DV_LOCK_HELD", False))
+                  lock_held=settings.getbool("DV_LOCK_HELD", False),
+                  distributed=bool(settings.get("DV_REDIS_URL")))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         ext.crawler = crawler

@@ -42,6 +42,7 @@ DOWNLOADER_MIDDLEWARES = {
     "dvscraper.middlewares.retry.RetryAfterMiddleware": 550,
     "dvscraper.middlewares.offsite.OffsiteRedirectMiddleware": 650,  # sees 3xx before RedirectMiddleware
     "dvscraper.middlewares.redirect_loop.RedirectLoopMiddleware": 640,  # a loop: recorded, not dropped
+    "dvscraper.middlewares.host_limit.HostLimitMiddleware": 950,  # per-host limit (over all workers with --redis)
 }
 
 # -- items: normalise -> validate -> dedupe -> store ---------------------------------------------
@@ -60,6 +61,7 @@ EXTENSIONS = {
     "dvscraper.output_guard.OutputGuardExtension": 100,  # output lock, .tmp cleanup, state.json
     "dvscraper.progress.ProgressExtension": 510,  # live progress line / periodic lines (DV_PROGRESS)
     "dvscraper.archive.WarcArchiveExtension": 520,  # --archive: every response into output/warc/
+    "dvscraper.worker.DistributedCrawlExtension": 530,  # --redis: worker set, idle stop, last-out compaction
 }
 
 REMOTE_CONTROL_ENABLED = False  # nor a remote code-execution endpoint (enable with -s when wanted)
@@ -68,7 +70,9 @@ REMOTE_CONTROL_ENABLED = False  # nor a remote code-execution endpoint (enable w
 LOG_LEVEL = "INFO"
 
 # -- dvscraper knobs ----------------------------------------------------------------------------
-DV_START_URLS = ["https://dienbien.dcs.vn/"]
+DV_START_URLS = []  # empty: the sites' own start URLs (dvscraper/sites/<name>.toml)
+DV_SITES = []  # site profiles to crawl (-a site=NAME / --site NAME); empty: DV_SITES_FILE's, else dienbien
+DV_SITES_FILE = None  # a TOML file of [[site]] profiles (--sites-file)
 DV_OUTPUT_DIR = "output"
 DV_RUN_ID = None  # set per run (PortalSpider) unless given
 DV_SINCE = None
@@ -103,3 +107,11 @@ DV_REFRESH_READ_COUNTS_DAYS = None  # N (--refresh-read-counts N): refetch known
 DV_REPLACE_KNOWN = True  # a refetched known article replaces its row (compacted at close)
 DV_COMPACT_ON_CLOSE = True  # compact the partitions a refetch wrote a second row into
 DV_LOCK_HELD = False  # set by `dvscraper crawl`, which takes <output>/.lock itself
+
+# -- distributed crawls on scrapy-redis (dvscraper/distributed.py) --------------------------------
+DV_REDIS_URL = None  # --redis URL: this process is one worker of a crawl shared through Redis
+DV_REDIS_CRAWL = None  # --redis-crawl NAME: the crawl's name in Redis (default: from the start URLs)
+DV_REDIS_IDLE_SECONDS = 5.0  # a worker stops once the frontier stayed empty, all workers idle, this long
+DV_WORKER_ID = None  # default: host-pid-random
+DV_REDIS_HOST_LIMIT = True  # the per-host limit holds over all workers (False: per worker only)
+DV_HOST_LIMIT = True  # HostLimitMiddleware holds the per-host limit (Scrapy 2.19's slots don't without a delay)

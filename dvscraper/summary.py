@@ -67,6 +67,10 @@ def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, starte
             "failures": str(layout.failures),
         },
         "summary_file": str(layout.run_summary(run_id)),
+        # --redis: this run is one worker of a distributed crawl (dvscraper/distributed.py)
+        "distributed": ({"crawl": stats["dv/redis_crawl"], "worker": stats.get("dv/worker_id"),
+                         "host_limit_waits": int(stats.get("dv/host_limit/waited", 0))}
+                        if stats.get("dv/redis_crawl") else None),
     }
 
 
@@ -81,6 +85,9 @@ def format_summary(summary: dict) -> str:
         f"  known, not fetched: {summary.get('known_skipped', 0)} (listings stopped early: "
         f"{summary.get('listings_stopped_at_known', 0)}; refetched: {summary.get('articles_replaced', 0)})",
     ]
+    if summary.get("distributed"):
+        lines.append(f"  worker {summary['distributed']['worker']} of distributed crawl "
+                     f"{summary['distributed']['crawl']} (its share only; other workers report theirs)")
     if summary.get("out_of_range_skipped"):
         lines.append(f"  outside --since/--until: {summary['out_of_range_skipped']}")
     lines.append(f"  rejects:            {summary['rejects_total']}")
@@ -129,6 +136,7 @@ class RunSummaryExtension:
         if params is not None:
             described = {
                 "start_urls": list(params.start_urls),
+                "sites": list(getattr(params, "site_names", [])),
                 "since": params.since.isoformat() if params.since else None,
                 "until": params.until.isoformat() if params.until else None,
                 "max_pages": params.max_pages,

@@ -9,6 +9,10 @@ With ``replace_known`` (``DV_REPLACE_KNOWN``, on in a crawl) an article known fr
 *earlier* run passes (``dv/articles_replaced``): the spider fetched it again on purpose
 (``--refresh-read-counts``, ``--full``) and its newer row replaces the old one when
 ``ReadCountPipeline`` compacts the partition at close. Twice in one run is still a duplicate.
+
+In a distributed crawl (``DV_REDIS_URL``) "this run" is every worker's: the ids written in
+the crawl are a Redis set (``dvscraper:<crawl>:article_ids``), and ``SADD`` answers
+atomically whether another worker wrote the article already.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from dvscraper.records import Article
 
 class DedupePipeline:
     def __init__(self, out_dir: Path | str | None = None, *, known_ids: set[str] | None = None, stats=None,
-                 replace_known: bool = False):
+                 replace_known: bool = False, shared=None):
+        self.shared = shared  # (redis client, key) in a distributed crawl
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.replace_known = replace_known
         self.earlier: set[str] = set(known_ids or ())  # ids from earlier runs
@@ -33,8 +38,14 @@ class DedupePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("DV_OUTPUT_DIR"), stats=crawler.stats,
-                   replace_known=crawler.settings.getbool("DV_REPLACE_KNOWN", False))
+        settings = crawler.settings
+        shared = None
+        if settings.get("DV_REDIS_URL"):
+            from dvscraper.distributed import CrawlKeys, connect
+
+            shared = (connect(settings.get("DV_REDIS_URL")), CrawlKeys(settings.get("DV_REDIS_CRAWL")).article_ids)
+        return cls(settings.get("DV_OUTPUT_DIR"), stats=crawler.stats,
+                   replace_known=settings.getbool("DV_REPLACE_KNOWN", False), shared=shared)
 
     def open_spider(self) -> None:
         if self.out_dir is not None:
@@ -48,7 +59,7 @@ class DedupePipeline:
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        if item.article_id in self.seen:
+        if item.article_id in self.seen or (self.shared is not None and not self._claim(item.article_id)):
             if self.stats is not None:
                 self.stats.inc_value("dv/duplicates_skipped")
             raise DropItem(f"duplicate article_id {item.article_id} ({item.url})", log_level="DEBUG")
@@ -56,3 +67,8 @@ class DedupePipeline:
         if item.article_id in self.earlier and self.stats is not None:
             self.stats.inc_value("dv/articles_replaced")
         return item
+
+    def _claim(self, article_id: str) -> bool:
+        """Distributed: True when no worker of the crawl wrote ``article_id`` before (atomic)."""
+        client, key = self.shared
+        return bool(client.sadd(key, article_id))

@@ -1,8 +1,10 @@
 """ARTICLE_SCHEMA and ParquetPipeline: typed article rows into ``<output>/articles/``.
 
-Hive partitions by the local (Asia/Ho_Chi_Minh) year and month of
-``published_at``: ``articles/year=2023/month=01/part-<run_id>-<n>.parquet``.
-Load it with one line::
+Partitioned by site (a folder named after the ``site`` column's value) and by the
+local (Asia/Ho_Chi_Minh) year and month of ``published_at`` (hive):
+``articles/dienbien.dcs.vn/year=2023/month=01/part-<run_id>-<n>.parquet``. The site
+folder is not ``site=...``: pandas/pyarrow would then refuse the ``site`` column the
+files hold ("Unable to merge: Field site has incompatible types"). Load it with one line::
 
     pd.read_parquet("output/articles", dtype_backend="pyarrow")  # keeps read_count int64
     pl.read_parquet("output/articles/**/*.parquet", hive_partitioning=True)
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from dvscraper.dataset import OutputLayout
+from dvscraper.dataset import OutputLayout, migrate_legacy_articles, site_dir
 from dvscraper.normalize.dates import VN_TZ
 from dvscraper.records import ARTICLE_FIELDS, Article
 from pipelines.sink import ParquetSink
@@ -52,9 +54,9 @@ assert tuple(ARTICLE_SCHEMA.names) == ARTICLE_FIELDS, "schema columns must be th
 
 
 def partition_of(row: dict) -> str:
-    """``year=2023/month=01`` from the local publication time."""
+    """``dienbien.dcs.vn/year=2023/month=01``: the site, then the local publication month."""
     local = row["published_at"].astimezone(VN_TZ)
-    return f"year={local.year:04d}/month={local.month:02d}"
+    return f"{site_dir(row['site'])}/year={local.year:04d}/month={local.month:02d}"
 
 
 class ParquetPipeline:
@@ -96,6 +98,12 @@ class ParquetPipeline:
             compression=settings.get("DV_PARQUET_COMPRESSION", "zstd"),
             stats=crawler.stats,
         )
+
+    def open_spider(self) -> None:
+        """An output written before site partitions: its files move into their site's folder once."""
+        moved = migrate_legacy_articles(self.layout.articles)
+        if moved and self.stats is not None:
+            self.stats.inc_value("dv/migrated_legacy_files", moved)
 
     def process_item(self, item):
         if isinstance(item, Article):

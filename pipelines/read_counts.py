@@ -71,11 +71,13 @@ class ReadCountPipeline:
         if item.article_id in self.known_at_start:
             from pipelines.parquet import partition_of
 
-            self.replaced_partitions.add(partition_of({"published_at": item.published_at}))
+            self.replaced_partitions.add(partition_of({"published_at": item.published_at, "site": item.site}))
         return item
 
     def close_spider(self) -> None:
         self.sink.close()
+        if self.stats is not None and self.replaced_partitions:  # a distributed crawl's last worker compacts these
+            self.stats.set_value("dv/refetched_partitions", sorted(self.replaced_partitions))
         if self.compact_on_close and self.replaced_partitions:
             from dvscraper.compact import compact_output
 

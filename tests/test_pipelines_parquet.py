@@ -37,9 +37,9 @@ def test_partition_uses_local_month(make_article):
     from dvscraper.normalize.dates import VN_TZ
 
     row = make_article(published_at=dt.datetime(2023, 1, 31, 23, 30, tzinfo=VN_TZ)).to_row()
-    assert partition_of(row) == "year=2023/month=01"
+    assert partition_of(row) == "dienbien.dcs.vn/year=2023/month=01"
     row = make_article(published_at=dt.datetime(2023, 1, 31, 17, 30, tzinfo=dt.timezone.utc)).to_row()
-    assert partition_of(row) == "year=2023/month=02"  # 00:30 on 1 February, local
+    assert partition_of(row) == "dienbien.dcs.vn/year=2023/month=02"  # 00:30 on 1 February, local
 
 
 def test_pipeline_writes_typed_partitioned_rows(tmp_path, make_article, stats):
@@ -53,7 +53,7 @@ def test_pipeline_writes_typed_partitioned_rows(tmp_path, make_article, stats):
 
     files = parquet_files(tmp_path / "articles")
     assert {f.parent.relative_to(tmp_path / "articles").as_posix() for f in files} == {
-        "year=2023/month=01", "year=2022/month=12", "year=2022/month=11", "year=2022/month=10"}
+        f"dienbien.dcs.vn/year={m}" for m in ("2023/month=01", "2022/month=12", "2022/month=11", "2022/month=10")}
     assert all(f.name.startswith("part-r1-") and f.suffix == ".parquet" for f in files)
     assert not list(tmp_path.rglob("*.tmp"))
     assert stats.values["dv/articles_written"] == 5

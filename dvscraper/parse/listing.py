@@ -46,9 +46,16 @@ def parse_listing(html: bytes | str, url: str, *, profile: SiteProfile | None = 
 def _teasers(page, url: str, resolve) -> list[ListingItem]:
     body = page.body
     links = []
+    own = canonical_url(url)
+    own_root = own.split("?", 1)[0]
     for a in body.iter("a"):
         href = resolve(a.get("href"))
         if not href or _ASSET.search(href) or not href.startswith(("http://", "https://")):
+            continue
+        try:
+            if canonical_url(href) in (own, own_root):
+                continue  # this listing itself (its breadcrumb item, its first page): never a teaser
+        except ValueError:  # a bad port
             continue
         text = collapse(text_of(a)) or collapse(a.get("title"))
         if len(text.split()) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
@@ -57,17 +64,14 @@ def _teasers(page, url: str, resolve) -> list[ListingItem]:
     if not links:
         return []
     title_links = {a: href for a, href, _ in links}
-    items = []
-    seen: set[str] = set()
-    for a, href, text in links:
-        if href in seen:
-            continue  # one teaser per target: the first title link
-        seen.add(href)
-        items.append((_item_element(a, href, title_links), href, text))
+    # A target linked twice (a "most read" side list before the listing, a thumbnail link) is grouped
+    # where each link stands: the listing keeps its own teaser even when a side list came first.
     groups: dict = {}
-    for item in items:
-        parent = item[0].getparent()
-        groups.setdefault(parent, []).append(item)
+    for a, href, text in links:
+        el = _item_element(a, href, title_links)
+        members = groups.setdefault(el.getparent(), [])
+        if all(href != other for _, other, _ in members):  # one teaser per target in a group: the first
+            members.append((el, href, text))
     scored = [(sum(_richness(el, text) for el, _, text in members), parent, members) for parent, members in groups.items()]
     scored.sort(key=lambda s: s[0], reverse=True)
     best_score, best_parent, _ = scored[0]
@@ -81,6 +85,8 @@ def _teasers(page, url: str, resolve) -> list[ListingItem]:
             chosen.extend(members)
     order = {el: i for i, el in enumerate(body.iter())}
     chosen.sort(key=lambda m: order.get(m[0], 0))
+    seen: set[str] = set()
+    chosen = [m for m in chosen if not (m[1] in seen or seen.add(m[1]))]  # one teaser per target
     return [_teaser(el, href, title, resolve) for el, href, title in chosen]
 
 

@@ -5,11 +5,15 @@ resolved during the page's one scan at no extra cost; anything else is compiled
 once to XPath. Every selector is optional: with an empty ``SiteProfile()`` the
 label-anchored structural rules do all the work, and a selector that misses on a
 page falls back to them too.
+
+The selectors of each portal are data in its site profile (``dvscraper/sites/<name>.toml``,
+validated by ``dvscraper.sites``); ``DEFAULT_PROFILE`` is the bundled ``dienbien`` one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
@@ -58,13 +62,24 @@ class SiteProfile:
 
 EMPTY_PROFILE = SiteProfile(name="empty")
 
-# dienbien.dcs.vn: the live markup is not known (SPEC §1), so these are the common class
-# names of this CMS family; each is checked on the page and falls back when it misses.
-DEFAULT_PROFILE = SiteProfile(
-    name="dienbien.dcs.vn",
-    title=".title-detail",
-    meta=".date-detail",
-    summary=".sapo",
-    body=".content-detail",
-    breadcrumb=".breadcrumb",
-)
+
+def toml_module():
+    """``tomllib`` (Python 3.11+), else the ``tomli`` backport it came from."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
+BUNDLED_SITES = Path(__file__).resolve().parents[1] / "sites"  # one <name>.toml per site (dvscraper.sites)
+
+
+def bundled_profile(name: str) -> SiteProfile:
+    """The selectors of a bundled site profile (``dvscraper/sites/<name>.toml``); validated by dvscraper.sites."""
+    data = toml_module().loads((BUNDLED_SITES / f"{name}.toml").read_text(encoding="utf-8"))
+    return SiteProfile(name=data.get("name", name), **data.get("selectors", {}))
+
+
+# dienbien.dcs.vn: the parser's default. The selectors are data in dvscraper/sites/dienbien.toml.
+DEFAULT_PROFILE = bundled_profile("dienbien")

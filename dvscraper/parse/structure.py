@@ -60,6 +60,7 @@ def find_title(meta_el, url: str):
     texts = meta_el.xpath(f"preceding::text()[normalize-space()][position() <= {_TITLE_WINDOW}]")
     seen: set = set()
     fallback = None
+    past_crumb = False  # a breadcrumb between the title and the meta line: only a heading may be the title
     for text in reversed(texts):
         el = text.getparent()
         if el is None:
@@ -80,12 +81,17 @@ def find_title(meta_el, url: str):
         candidate = collapse(text_of(el))
         if not candidate:
             continue
-        if _is_breadcrumb(el, candidate) or _SIDEBAR_RE.match(candidate):
+        if _SIDEBAR_RE.match(candidate) or (past_crumb and _is_breadcrumb(el, candidate)):
             break
+        if _is_breadcrumb(el, candidate):
+            past_crumb = True  # "title, breadcrumb, meta line" (a sibling template): look above it once
+            continue
         if _DATE_ONLY.match(candidate) and match_published(candidate) is not None:
             break  # the header date ("Thứ Ba, ngày 10/01/2023"): the page header is above
         if not _acceptable_title(candidate):
             continue
+        if past_crumb and not _heading_like(el):
+            break  # above the breadcrumb: the page header or menu, not a title
         if len(candidate) > 250 and not _heading_like(el):
             fallback = fallback or (candidate, el)
             continue

@@ -27,21 +27,27 @@ from urllib.parse import urljoin
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 STARTUP_TIMEOUT = 30.0
+DEFAULT_THEMED_ARTICLES = 60  # --theme without --generate
 
 __all__ = ["DEFAULT_FIXTURES", "ReplayURL", "build_site", "serve_replay"]
 
 
 def build_site(*, fixtures: Path = DEFAULT_FIXTURES, generate: int | None = None, page_size: int = 20,
                link_to: str | None = None, template_variant: str | None = None, first: int = 0,
-               read_epoch: int = 0):
-    """The site model: generated (``generate`` articles) or the fixture copy (``template_variant``: replay/variants.py)."""
+               read_epoch: int = 0, theme: str | None = None):
+    """The site model: generated (``generate`` articles) or the fixture copy (``template_variant``: replay/variants.py).
+
+    ``theme`` (generated sites): ``fixture`` (default), ``builtin`` or ``sibling`` (a sibling portal in
+    other markup); a theme without ``generate`` serves ``DEFAULT_THEMED_ARTICLES`` articles."""
     from dvscraper.replay.variants import with_template_variant
 
+    if theme not in (None, "fixture") and not generate:
+        generate = DEFAULT_THEMED_ARTICLES
     if generate:
-        from dvscraper.replay.generated import GeneratedSite
+        from dvscraper.replay.generated import GeneratedSite, make_theme
 
         site = GeneratedSite(generate, page_size=page_size, fixtures=fixtures, link_to=link_to, first=first,
-                             read_epoch=read_epoch)
+                             read_epoch=read_epoch, theme=make_theme(theme, fixtures))
     else:
         from dvscraper.replay.fixture_site import FixtureSite
 
@@ -67,6 +73,14 @@ class ReplayURL(str):
     def article_count(self) -> int:
         return len(self.article_paths)
 
+    def server_stats(self) -> dict:
+        """The server's ``Meter`` (``/__replay__/stats``): requests, in_flight, max_in_flight."""
+        import json
+        from urllib.request import urlopen
+
+        with urlopen(urljoin(self, "__replay__/stats"), timeout=10) as answer:  # loopback only
+            return json.loads(answer.read())
+
 
 @contextmanager
 def serve_replay(
@@ -79,10 +93,12 @@ def serve_replay(
     request_log: Path | None = None,
     link_to: str | None = None,
     template_variant: str | None = None,
+    theme: str | None = None,
     first: int = 0,
     read_epoch: int = 0,
     faults: bool = False,
     fault_delay: float = 5.0,
+    latency: float = 0.0,
 ) -> Iterator[ReplayURL]:
     """Start ``python -m dvscraper.replay`` in a subprocess; yield its base URL; stop it on exit."""
     fixtures = Path(fixtures or DEFAULT_FIXTURES)
@@ -96,12 +112,16 @@ def serve_replay(
         command += ["--link-to", link_to]
     if template_variant:
         command += ["--template-variant", template_variant]
+    if theme:
+        command += ["--theme", theme]
     if first or read_epoch:
         command += ["--first", str(first), "--read-epoch", str(read_epoch)]
     if faults:
         command += ["--faults", "--fault-delay", str(fault_delay)]
+    if latency:
+        command += ["--latency", str(latency)]
     site = build_site(fixtures=fixtures, generate=generate, page_size=page_size, first=first,
-                      read_epoch=read_epoch)  # same model, for the manifest
+                      read_epoch=read_epoch, theme=theme)  # same model, for the manifest
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:

@@ -24,11 +24,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--link-to", metavar="URL", help="add a link to URL on every page (off-site link tests)")
     parser.add_argument("--template-variant", choices=("no-read-count",),
                         help="serve the site as after a template change (dvscraper/replay/variants.py)")
+    parser.add_argument("--theme", choices=("fixture", "builtin", "sibling"),
+                        help="--generate: the markup (default fixture; sibling: a sibling portal on the same CMS "
+                             "in other markup, 60 articles unless --generate)")
     parser.add_argument("--first", type=int, default=0,
                         help="--generate: articles FIRST..N-1 online (a later --first 0 adds the FIRST newest)")
     parser.add_argument("--read-epoch", type=int, default=0, help="--generate: read counts grow with this number")
     parser.add_argument("--faults", action="store_true", help="inject faults (dvscraper/replay/faults.py)")
     parser.add_argument("--fault-delay", type=float, default=5.0, help="seconds a 'slow' response waits")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds every answer waits (a slow host); see /__replay__/stats")
     return parser.parse_args(argv)
 
 
@@ -41,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     site = build_site(fixtures=args.fixtures, generate=args.generate, page_size=args.page_size,
                       link_to=args.link_to, template_variant=args.template_variant,
-                      first=args.first, read_epoch=args.read_epoch)
+                      first=args.first, read_epoch=args.read_epoch, theme=args.theme)
     log = args.request_log.open("a", encoding="utf-8") if args.request_log else None
     try:
         if args.faults:
@@ -49,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
             factory = make_fault_factory(site, log, delay=args.fault_delay)
         else:
-            factory = make_server_factory(site, log)
+            factory = make_server_factory(site, log, latency=args.latency)
         listening = reactor.listenTCP(args.port, factory, interface=args.host)
     except CannotListenError as exc:
         print(f"replay: cannot listen on {args.host}:{args.port}: {exc.socketError}", file=sys.stderr)

@@ -72,6 +72,25 @@ def load_theme(fixtures: Path | None):
         return BuiltinTheme()
 
 
+THEMES = ("fixture", "builtin", "sibling")  # --theme: the generated site's markup
+
+
+def make_theme(name: str | None, fixtures: Path | None):
+    """A theme by name: ``fixture`` (default; cut from the fixtures, else built-in), ``builtin``, or
+    ``sibling`` (a sibling portal on the same CMS in other markup: replay/sibling_theme.py)."""
+    if name in (None, "", "fixture"):
+        return load_theme(fixtures)
+    if name == "builtin":
+        from dvscraper.replay.templates import BuiltinTheme
+
+        return BuiltinTheme()
+    if name == "sibling":
+        from dvscraper.replay.sibling_theme import SiblingTheme
+
+        return SiblingTheme()
+    raise ValueError(f"unknown theme {name!r} (known: {', '.join(THEMES)})")
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratedArticle:
     index: int

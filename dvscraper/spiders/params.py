@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,6 +79,8 @@ class CrawlParams:
     until: dt.datetime | None = None  # exclusive: published_at < until (a date means "to the end of that day")
     max_pages: int | None = None
     output: Path = DEFAULT_OUTPUT
+    # The site profiles crawled (dvscraper.sites). Empty: the parser's default profile for every host.
+    sites: tuple = field(default=(), compare=False)
 
     @classmethod
     def parse(
@@ -89,8 +91,20 @@ class CrawlParams:
         until: str | dt.date | None = None,
         max_pages: str | int | None = None,
         output: str | Path | None = None,
+        sites: str | Iterable[str] | None = None,
+        sites_file: str | Path | None = None,
     ) -> CrawlParams:
-        """Validate raw values; raise ``ValueError`` with a one-line message."""
+        """Validate raw values; raise ``ValueError`` with a one-line message.
+
+        ``sites`` (names) / ``sites_file``: the site profiles to crawl (``dvscraper.sites.resolve_sites``);
+        neither: the dienbien profile. ``start_urls``: where to start (with one site: its mirror);
+        by default the sites' own start URLs.
+        """
+        from dvscraper.sites import resolve_sites
+
+        explicit = parse_start_urls(start_urls) if start_urls not in (None, "", [], ()) else None
+        resolved = resolve_sites(sites, sites_file, explicit)
+        urls = explicit or tuple(dict.fromkeys(url for site in resolved for url in site.start_urls))
         since_at = parse_bound(since, name="--since", end=False)
         until_at = parse_bound(until, name="--until", end=True)
         if since_at and until_at and since_at >= until_at:
@@ -104,17 +118,51 @@ class CrawlParams:
             if pages < 1:
                 raise ValueError(f"bad --max-pages {max_pages!r} (expected a positive integer)")
         return cls(
-            start_urls=parse_start_urls(start_urls),
+            start_urls=urls,
             since=since_at,
             until=until_at,
             max_pages=pages,
             output=Path(output) if output not in (None, "") else DEFAULT_OUTPUT,
+            sites=resolved,
         )
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
-        """The host keys (``host[:port]``) of the start URLs: the crawl never leaves them."""
-        return frozenset(host_key(url) for url in self.start_urls)
+        """The host keys (``host[:port]``) of the start URLs and of the sites' hosts: the crawl never
+        leaves them (a site crawled at a mirror ``--start-url`` stays on the mirror)."""
+        keys = {host_key(url) for url in self.start_urls}
+        for site in self.sites:
+            keys |= site.allowed_hosts
+        return frozenset(keys)
+
+    def site_for(self, url: str):
+        """The ``Site`` whose profile reads ``url``: by host key (``host[:port]``), then host name;
+        with one site, that one. None when no site claims it (several sites) or none are set."""
+        if not self.sites:
+            return None
+        key = host_key(url)
+        for site in self.sites:
+            if key in site.allowed_hosts:
+                return site
+        hostname = (urlsplit(url).hostname or "").lower()
+        for site in self.sites:
+            if hostname in site.hosts:
+                return site
+        return self.sites[0] if len(self.sites) == 1 else None
+
+    def profile_for(self, url: str):
+        """The parser profile for a page: its site's, the default one without sites, the empty one
+        (label-anchored rules only) for a host no site claims."""
+        from dvscraper.parse.profile import DEFAULT_PROFILE, EMPTY_PROFILE
+
+        if not self.sites:
+            return DEFAULT_PROFILE
+        site = self.site_for(url)
+        return site.profile if site is not None else EMPTY_PROFILE
+
+    @property
+    def site_names(self) -> list[str]:
+        return [site.name for site in self.sites]
 
     @property
     def loopback(self) -> bool:

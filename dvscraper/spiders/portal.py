@@ -55,7 +55,11 @@ class PortalSpider(scrapy.Spider):
         self.start_urls = list(self.params.start_urls)
         self.allowed_hosts: set[str] = set(self.params.allowed_hosts)
         # Scrapy's own offsite check (host names only) as a fallback; HostOffsiteMiddleware adds ports.
-        self.allowed_domains = sorted({urlsplit(url).hostname for url in self.start_urls})
+        self.allowed_domains = sorted({urlsplit(f"//{key}").hostname for key in self.allowed_hosts} - {None})
+        self._profiles: dict = {}  # host key -> the site profile reading its pages (dvscraper/sites)
+        from dvscraper.sites import fixed_delay_hosts
+
+        self._fixed_delay_hosts = fixed_delay_hosts(self.params.sites)  # politeness.autothrottle = false
         self.link_extractor = LinkExtractor(unique=True)
         self.pages_seen = 0
         self.plan = CrawlPlan()  # incremental decisions (dvscraper/state.py), loaded in from_crawler
@@ -73,6 +77,8 @@ class PortalSpider(scrapy.Spider):
                 until=kwargs.pop("until", None) or settings.get("DV_UNTIL"),
                 max_pages=kwargs.pop("max_pages", None) or settings.get("DV_MAX_PAGES"),
                 output=kwargs.pop("output", None) or settings.get("DV_OUTPUT_DIR"),
+                sites=kwargs.pop("site", None) or kwargs.pop("sites", None) or settings.getlist("DV_SITES") or None,
+                sites_file=kwargs.pop("sites_file", None) or settings.get("DV_SITES_FILE"),
             )
         params = cls.push_settings(params, settings)
         spider = super().from_crawler(crawler, *args, params=params, **kwargs)
@@ -98,6 +104,30 @@ class PortalSpider(scrapy.Spider):
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", concurrency, priority="spider")
             settings.set("CONCURRENT_REQUESTS", max(concurrency, settings.getint("CONCURRENT_REQUESTS")),
                          priority="spider")
+        if params.sites:
+            settings.set("DV_SITES", params.site_names, priority="spider")
+            # Politeness written in a profile: Scrapy's per-host download slots (they win over the
+            # defaults above, loopback ones included); DOWNLOAD_SLOTS entries given with -s win over them.
+            from dvscraper.sites import download_slots
+
+            slots = {**download_slots(params.sites), **settings.getdict("DOWNLOAD_SLOTS")}
+            if slots:
+                settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        # Requests waiting for a host's slot (HostLimitMiddleware) count against CONCURRENT_REQUESTS:
+        # leave room for every host of the crawl to be at its limit meanwhile.
+        from dvscraper.middlewares.host_limit import total_concurrency
+
+        total = total_concurrency(settings, {urlsplit(url).hostname or "" for url in params.start_urls})
+        if total > settings.getint("CONCURRENT_REQUESTS") and settings.getpriority("CONCURRENT_REQUESTS") < 40:  # not given with -s
+            settings.set("CONCURRENT_REQUESTS", total, priority="spider")
+        if settings.get("DV_REDIS_URL"):
+            # A worker of a distributed crawl: frontier and duplicate filter in Redis (scrapy-redis).
+            from dvscraper.distributed import CrawlKeys, crawl_name, scheduler_settings
+
+            name = crawl_name(params.start_urls, settings.get("DV_REDIS_CRAWL"))
+            settings.set("DV_REDIS_CRAWL", name, priority="spider")
+            for key, value in scheduler_settings(settings.get("DV_REDIS_URL"), CrawlKeys(name)).items():
+                settings.set(key, value, priority="spider")
         # -s DV_OUTPUT_DIR=... on the command line outranks -a output=...: follow what the pipelines see.
         return replace(params, output=Path(settings.get("DV_OUTPUT_DIR")))
 
@@ -126,8 +156,22 @@ class PortalSpider(scrapy.Spider):
             callback=self.parse_page,
             errback=self.on_error,
             priority=priority,
-            meta={"dv_listing_depth": depth},
+            meta={"dv_listing_depth": depth, **self._slot_meta(url)},
         )
+
+    def _slot_meta(self, url: str) -> dict:
+        """A site whose profile fixes its delay: AutoThrottle leaves that host's slot alone."""
+        if self._fixed_delay_hosts and (urlsplit(url).hostname or "") in self._fixed_delay_hosts:
+            return {"autothrottle_dont_adjust_delay": True}
+        return {}
+
+    def profile_for(self, url: str):
+        """The parser profile of the site ``url`` belongs to (by host; cached per host key)."""
+        key = host_key(url)
+        profile = self._profiles.get(key)
+        if profile is None:
+            profile = self._profiles[key] = self.params.profile_for(url)
+        return profile
 
     def _budget_left(self) -> bool:
         return not self.params.max_pages or self.pages_seen < self.params.max_pages
@@ -145,7 +189,7 @@ class PortalSpider(scrapy.Spider):
                                status=response.status, at=now)
             return
         try:
-            raw = extract_article(html.text, html.url)
+            raw = extract_article(html.text, html.url, profile=self.profile_for(html.url))
         except NotAnArticle as exc:
             self._inc("dv/pages/not_article")
             yield PageReject(url=html.url, reason=exc.reason, stage=STAGE_SPIDER, at=now)
@@ -166,7 +210,7 @@ class PortalSpider(scrapy.Spider):
         """Follow a non-article page's teasers, its next page and its in-host links."""
         if not self._budget_left():
             return
-        listing = parse_listing(response.text, response.url)
+        listing = parse_listing(response.text, response.url, profile=self.profile_for(response.url))
         depth = response.meta.get("dv_listing_depth", 0)
         params = self.params
         known: set[str] = {canonical_url(response.url)}
