@@ -128,7 +128,7 @@ class CrawlKeys:
 def scheduler_settings(url: str, keys: CrawlKeys) -> dict:
     """The Scrapy settings that put the frontier and the duplicate filter in Redis (scrapy-redis)."""
     return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "dvscraper.distributed.RedisScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
@@ -140,6 +140,32 @@ def scheduler_settings(url: str, keys: CrawlKeys) -> dict:
         "REDIS_URL": url,
         "DV_COMPACT_ON_CLOSE": False,  # the last worker compacts, for all of them
     }
+
+
+def _redis_scheduler_base():
+    from scrapy_redis.scheduler import Scheduler
+
+    return Scheduler
+
+
+class RedisScheduler(_redis_scheduler_base()):
+    """scrapy-redis's ``Scheduler``, counting its stats the way Scrapy 2.13+ wants (no ``spider``
+    argument: scrapy-redis 0.9.1 still passes one, and every request logged a deprecation warning)."""
+
+    def enqueue_request(self, request):
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self):
+        request = self.queue.pop(self.idle_before_close)
+        if request and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
 
 
 def new_worker_id() -> str:
@@ -157,6 +183,39 @@ for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', ARGV[2] .. w) == 1 then alive = alive + 1 else redis.call('SREM', KEYS[1], w) end
 end
 return alive
+"""
+
+# Join: prune workers whose "alive" key expired; when none is left and the frontier is empty, the
+# crawl of this name ended without its last worker cleaning up (killed while the others stopped):
+# its duplicate filter and article ids would make this crawl skip everything, so they go.
+_JOIN = """
+local alive = 0
+for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[2] .. w) == 1 then alive = alive + 1 else redis.call('SREM', KEYS[1], w) end
+end
+local state = 'joined'
+if alive == 0 then
+  if redis.call('ZCARD', KEYS[4]) > 0 then state = 'resumed' else
+    state = 'fresh'
+    redis.call('DEL', KEYS[5], KEYS[6])
+  end
+end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('SET', KEYS[3], 1, 'PX', ARGV[5])
+return state
+"""
+
+# How many workers are alive, and how many of those busy (dead ones are dropped).
+_ALIVE = """
+local alive, busy = 0, 0
+for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. w) == 1 then
+    alive = alive + 1
+    if redis.call('EXISTS', ARGV[2] .. w) == 1 then busy = busy + 1 end
+  else redis.call('SREM', KEYS[1], w) end
+end
+return {alive, busy}
 """
 
 # Is anyone but ARGV[1] busy? Returns the number of busy workers (expired ones don't count).
@@ -177,15 +236,21 @@ class WorkerRegistry:
         self.keys = keys
         self.worker = worker
         self._leave = client.register_script(_LEAVE)
+        self._join = client.register_script(_JOIN)
+        self._alive = client.register_script(_ALIVE)
         self._others_busy = client.register_script(_OTHERS_BUSY)
 
-    def join(self) -> None:
+    def join(self) -> str:
+        """Join the crawl -> ``"joined"`` (others are at work), ``"resumed"`` (nobody is, but the
+        frontier holds requests: a killed crawl) or ``"fresh"`` (nobody is and the frontier is
+        empty: what an earlier crawl of this name left, its filters, is cleared)."""
         info = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()})
-        pipe = self.client.pipeline()
-        pipe.sadd(self.keys.workers, self.worker)
-        pipe.set(self.keys.alive(self.worker), info, px=ALIVE_TTL_MS)
-        pipe.set(self.keys.busy(self.worker), 1, px=BUSY_TTL_MS)
-        pipe.execute()
+        keys = self.keys
+        return self._join(
+            keys=[keys.workers, keys.alive(self.worker), keys.busy(self.worker), keys.requests, keys.dupefilter,
+                  keys.article_ids],
+            args=[self.worker, keys.alive(""), info, ALIVE_TTL_MS, BUSY_TTL_MS],
+        ).decode()
 
     def beat(self, busy: bool) -> None:
         pipe = self.client.pipeline()
@@ -205,6 +270,25 @@ class WorkerRegistry:
         """Leave the crawl; return the number of workers still alive (0: this was the last)."""
         return int(self._leave(keys=[self.keys.workers, self.keys.alive(self.worker), self.keys.busy(self.worker)],
                                args=[self.worker, self.keys.alive("")]))
+
+    def alive_peers(self) -> tuple[int, int]:
+        """(workers still alive, of which busy): dead ones are dropped from the set."""
+        alive, busy = self._alive(keys=[self.keys.workers], args=[self.keys.alive(""), self.keys.busy("")])
+        return int(alive), int(busy)
+
+    def wait_alone(self, timeout: float) -> int:
+        """After leaving a finished crawl: wait while the peers left are idle (dead ones stop beating
+        within ``ALIVE_TTL_MS``; live idle ones stop by themselves) -> how many are alive at the end."""
+        deadline = time.monotonic() + timeout
+        while True:
+            alive, busy = self.alive_peers()
+            if not alive or busy or time.monotonic() >= deadline:
+                return alive
+            time.sleep(BEAT_SECONDS)
+
+    def claim_cleanup(self) -> bool:
+        """Exactly one worker of a finished crawl compacts and deletes its keys."""
+        return bool(self.client.set(self.keys.key("cleanup"), self.worker, nx=True, px=600_000))
 
     def delete_crawl(self) -> int:
         """Delete every key of the crawl (the frontier, filters, host slots, partitions)."""

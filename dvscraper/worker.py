@@ -24,6 +24,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from dvscraper.distributed import (
+    ALIVE_TTL_MS,
     BEAT_SECONDS,
     BUSY_TTL_MS,
     DEFAULT_IDLE_SECONDS,
@@ -51,7 +52,7 @@ class DistributedCrawlExtension:
         settings = crawler.settings
         url = settings.get("DV_REDIS_URL")
         if not url:
-            raise NotConfigured("not a distributed crawl")
+            raise NotConfigured  # no message: Scrapy would log a warning on every ordinary crawl
         keys = CrawlKeys(settings.get("DV_REDIS_CRAWL"))
         registry = WorkerRegistry(connect(url), keys, settings.get("DV_WORKER_ID") or new_worker_id())
         # Quiet must outlast a busy mark (BUSY_TTL_MS) so that no peer's work goes unseen.
@@ -71,14 +72,16 @@ class DistributedCrawlExtension:
     def spider_opened(self, spider) -> None:
         from twisted.internet import task
 
-        self.registry.join()
+        joined = self.registry.join()
         stats = self.crawler.stats
+        stats.set_value("dv/redis_join", joined)
         stats.set_value("dv/worker_id", self.registry.worker)
         stats.set_value("dv/redis_crawl", self.registry.keys.crawl)
         self._loop = task.LoopingCall(self._beat)
         self._loop.start(BEAT_SECONDS, now=False).addErrback(self._beat_failed)
-        logger.info("distributed crawl %s: worker %s joined (%d requests in the frontier)",
-                    self.registry.keys.crawl, self.registry.worker, self.registry.frontier_size())
+        logger.info("distributed crawl %s: worker %s %s (%d requests in the frontier)", self.registry.keys.crawl,
+                    self.registry.worker, {"fresh": "started it", "resumed": "resumed it"}.get(joined, "joined"),
+                    self.registry.frontier_size())
 
     def spider_idle(self, spider) -> None:
         if self.registry.frontier_size() or self.registry.others_busy():
@@ -101,8 +104,14 @@ class DistributedCrawlExtension:
         if partitions:
             client.sadd(keys.partitions, *partitions)
         remaining = self.registry.leave()
+        finished = reason == "finished" and not self.registry.frontier_size()
+        if remaining and finished:
+            # Peers still registered but idle are stopping too, or were killed (their heartbeat
+            # lapses within ALIVE_TTL_MS): wait for that, so a dead peer doesn't leave the crawl's
+            # filters behind for the next crawl of this name to trip over.
+            remaining = self.registry.wait_alone(ALIVE_TTL_MS / 1000 + 1)
         stats.set_value("dv/workers_remaining", remaining)
-        if remaining or reason != "finished" or self.registry.frontier_size():
+        if remaining or not finished or not self.registry.claim_cleanup():
             return
         # The last worker of a finished crawl: compact what refetches wrote twice, then forget the crawl.
         pending = sorted(p.decode() if isinstance(p, bytes) else p for p in client.smembers(keys.partitions))

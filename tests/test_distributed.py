@@ -305,6 +305,55 @@ def test_only_the_last_live_worker_sees_zero_remaining(redis_client, redis_url):
     assert redis_client.smembers(keys.workers) == set()
 
 
+def test_joining_tells_fresh_resumed_and_joined_apart(redis_client, redis_url):
+    from dvscraper.distributed import CrawlKeys, WorkerRegistry, connect
+
+    keys = CrawlKeys("join-test")
+    first = WorkerRegistry(connect(redis_url), keys, "first")
+    redis_client.sadd(keys.dupefilter, "stale-fingerprint")  # left by a crawl whose workers all died
+    redis_client.sadd(keys.article_ids, "stale-id")
+    assert first.join() == "fresh"
+    assert not redis_client.exists(keys.dupefilter) and not redis_client.exists(keys.article_ids)
+    assert WorkerRegistry(connect(redis_url), keys, "second").join() == "joined"
+    # everyone killed while the frontier still held requests: the next worker resumes them
+    redis_client.delete(keys.alive("first"), keys.alive("second"))
+    redis_client.zadd(keys.requests, {"pickled-request": 0})
+    redis_client.sadd(keys.dupefilter, "seen")
+    assert WorkerRegistry(connect(redis_url), keys, "third").join() == "resumed"
+    assert redis_client.sismember(keys.dupefilter, "seen")
+
+
+def test_a_killed_worker_loses_nothing_written_and_the_next_crawl_completes(redis_url, tmp_path):
+    """SIGKILL one of two workers mid-crawl: the other finishes by itself; the dataset holds whole
+    files and no duplicates; the next crawl (the dead crawl's filters cleared) fetches the rest."""
+    import signal
+
+    from dvscraper.replay import serve_replay
+
+    out = tmp_path / "out"
+    with serve_replay(generate=150, host="127.0.0.1", latency=0.03) as host:
+        victim, survivor = (_start_worker([host], out, redis_url, "-s", "DV_PARQUET_ROW_GROUP_SIZE=5",
+                                          "-s", "DV_PARQUET_FILE_ROWS=10") for _ in range(2))
+        deadline = time.monotonic() + 60
+        while host.server_stats()["requests"] < 60 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGKILL)
+        victim.communicate(timeout=30)
+        code, stdout, err, summary = _finish(survivor)
+        assert code == 0 and summary["finish_reason"] == "finished", (stdout[-1500:], err[-1500:])
+        ids = _article_ids(out)  # every visible file reads whole
+        assert len(ids) == len(set(ids))
+        # The next crawl: a fresh start (no live worker, empty frontier) that only adds what is missing.
+        code, stdout, err, _ = _finish(_start_worker([host], out, redis_url))
+        assert code == 0, (stdout[-1500:], err[-1500:])
+        from dvscraper.normalize.urls import article_id
+
+        ids = _article_ids(out)
+        assert len(ids) == len(set(ids))
+        assert set(ids) == {article_id(url) for url in host.article_urls}
+        assert not list(out.rglob("*.tmp"))  # the first worker in removed the killed one's leftovers
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
