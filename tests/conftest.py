@@ -112,3 +112,24 @@ def run_cli_crawl(*args: str, cwd: Path | None = None, timeout: float = 300) -> 
             if path.is_file():
                 summary = _json.loads(path.read_text(encoding="utf-8"))
     return result, summary
+
+
+PORTAL_SELECTORS = """[site.selectors]
+title = ".title-detail"
+meta = ".date-detail"
+summary = ".sapo"
+body = ".content-detail"
+breadcrumb = ".breadcrumb"
+"""
+
+
+def write_sites_file(path: Path, portal_url: str, sibling_url: str, *, concurrency: int | None = None) -> Path:
+    """A sites file of two replay sites: the portal's template with its selectors, a sibling with none.
+
+    ``concurrency``: a ``[site.politeness]`` per-host limit (delay 0) for both."""
+    politeness = f"[site.politeness]\nconcurrency = {concurrency}\ndelay = 0\n" if concurrency else ""
+    path.write_text(
+        f'[[site]]\nname = "portal-replay"\nstart_urls = ["{portal_url}"]\n{PORTAL_SELECTORS}{politeness}\n'
+        f'[[site]]\nname = "sibling-replay"\nstart_urls = ["{sibling_url}"]\n{politeness}',
+        encoding="utf-8")
+    return path

@@ -33,6 +33,8 @@ def redis_server(binary: str | None = None, timeout: float = 15.0) -> Iterator[s
     """Start ``redis-server`` on a free loopback port; yield ``redis://127.0.0.1:PORT/0``."""
     import redis
 
+    from dvscraper.replay import stop_process
+
     binary = binary or redis_server_binary()
     if binary is None:
         raise FileNotFoundError("redis-server not found (Debian package redis-server)")
@@ -56,12 +58,5 @@ def redis_server(binary: str | None = None, timeout: float = 15.0) -> Iterator[s
                 time.sleep(0.05)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+        stop_process(process)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import REPO, run_cli_crawl
+from tests.conftest import REPO, run_cli_crawl, write_sites_file
 from tests.redis_server import redis_server, redis_server_binary
 
 HOST_LIMIT = 3
@@ -66,29 +66,8 @@ def two_hosts():
 def sites_file(two_hosts, tmp_path_factory) -> Path:
     """The two hosts as site profiles: the portal's with its selectors, the sibling's with none."""
     portal, sibling = two_hosts
-    path = tmp_path_factory.mktemp("sites") / "sites.toml"
-    path.write_text(f"""
-[[site]]
-name = "portal-replay"
-start_urls = ["{portal}"]
-[site.selectors]
-title = ".title-detail"
-meta = ".date-detail"
-summary = ".sapo"
-body = ".content-detail"
-breadcrumb = ".breadcrumb"
-[site.politeness]
-concurrency = {HOST_LIMIT}
-delay = 0
-
-[[site]]
-name = "sibling-replay"
-start_urls = ["{sibling}"]
-[site.politeness]
-concurrency = {HOST_LIMIT}
-delay = 0
-""", encoding="utf-8")
-    return path
+    return write_sites_file(tmp_path_factory.mktemp("sites") / "sites.toml", portal, sibling,
+                            concurrency=HOST_LIMIT)
 
 
 def _article_ids(output: Path) -> list[str]:

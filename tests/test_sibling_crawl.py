@@ -23,7 +23,7 @@ from dvscraper.normalize.urls import canonical_url
 from dvscraper.replay import build_site, serve_replay
 from dvscraper.replay.sibling_theme import INTRO_PATH
 
-from tests.conftest import REPO, run_cli_crawl
+from tests.conftest import REPO, run_cli_crawl, write_sites_file
 
 EXAMPLE = REPO / "examples" / "sites.toml"
 N_SIBLING = 60
@@ -99,22 +99,7 @@ def two_sites(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("two-sites")
     with serve_replay(generate=40, theme="builtin") as dienbien, \
             serve_replay(generate=N_SIBLING, theme="sibling", host="127.0.0.2") as sibling:
-        sites = tmp / "sites.toml"
-        sites.write_text(f"""
-[[site]]
-name = "dienbien-replay"
-start_urls = ["{dienbien.url}"]
-[site.selectors]
-title = ".title-detail"
-meta = ".date-detail"
-summary = ".sapo"
-body = ".content-detail"
-breadcrumb = ".breadcrumb"
-
-[[site]]
-name = "sibling-replay"
-start_urls = ["{sibling.url}"]
-""", encoding="utf-8")
+        sites = write_sites_file(tmp / "sites.toml", dienbien.url, sibling.url)
         result, summary = run_cli_crawl("--sites-file", str(sites), "--output", str(tmp / "out"))
         return dienbien, sibling, tmp / "out", result, summary
 
@@ -122,7 +107,7 @@ start_urls = ["{sibling.url}"]
 def test_a_sites_file_crawls_every_site_in_one_run_partitioned_by_site(two_sites):
     dienbien, sibling, output, result, summary = two_sites
     assert result.returncode == 0, result.stderr[-3000:]
-    assert summary["sites"] == ["dienbien-replay", "sibling-replay"]
+    assert summary["sites"] == ["portal-replay", "sibling-replay"]
     assert summary["start_urls"] == [dienbien.url, sibling.url]
     rows = _rows(output)
     by_site: dict[str, set] = {}

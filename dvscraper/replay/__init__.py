@@ -29,7 +29,7 @@ DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 STARTUP_TIMEOUT = 30.0
 DEFAULT_THEMED_ARTICLES = 60  # --theme without --generate
 
-__all__ = ["DEFAULT_FIXTURES", "ReplayURL", "build_site", "serve_replay"]
+__all__ = ["DEFAULT_FIXTURES", "ReplayURL", "build_site", "serve_replay", "stop_process"]
 
 
 def build_site(*, fixtures: Path = DEFAULT_FIXTURES, generate: int | None = None, page_size: int = 20,
@@ -134,14 +134,20 @@ def serve_replay(
         url.process = process
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM, then SIGKILL after ``timeout`` s; close its pipes (a server started for a test or bench)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for pipe in (process.stdout, process.stderr):
+        if pipe:
+            pipe.close()
 
 
 def _first_line(process: subprocess.Popen) -> str:
