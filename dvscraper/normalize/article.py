@@ -21,12 +21,34 @@ REASON_NO_META_TIME = "no readable meta time"
 
 def category_of(breadcrumb: tuple[str, ...] | list[str], title: str) -> str | None:
     """The last breadcrumb item other than 'Trang chủ' (home) and the title itself."""
-    title_key = fold(title)
+    title_key = None  # folded only when a crumb needs comparing with it
     for crumb in reversed(breadcrumb):
         key = fold(crumb)
-        if key and key not in HOME_CRUMBS and key != title_key:
-            return crumb
+        if key and key not in HOME_CRUMBS:
+            if title_key is None:
+                title_key = fold(title)
+            if key != title_key:
+                return crumb
     return None
+
+
+def _word_count(paragraphs, body_text: str) -> int:
+    """``count_words(body_text)``; paragraphs already collapsed (printable, single spaces, no
+    space at either end: every whitespace character but the space is unprintable) are counted
+    by their spaces instead of being split into words."""
+    total = 0
+    for paragraph in paragraphs:
+        if (
+            paragraph
+            and paragraph.isprintable()
+            and "  " not in paragraph
+            and paragraph[0] != " "
+            and paragraph[-1] != " "
+        ):
+            total += paragraph.count(" ") + 1
+        else:
+            return count_words(body_text)
+    return total
 
 
 def to_article(raw: RawArticle, crawled_at: dt.datetime | None = None) -> Article:
@@ -62,7 +84,7 @@ def to_article(raw: RawArticle, crawled_at: dt.datetime | None = None) -> Articl
         byline=raw.byline,
         authors=authors,
         source=source,
-        word_count=count_words(body_text),
+        word_count=_word_count(raw.paragraphs, body_text),
         content_sha256=hashlib.sha256(body_text.encode("utf-8")).hexdigest(),
         crawled_at=crawled,
     )

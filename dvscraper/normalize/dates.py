@@ -21,12 +21,16 @@ _TIME = (
     r"(?P<H>\d{1,2})\s*[:hH]\s*(?P<M>\d{2})(?:\s*:\s*(?P<S>\d{2}))?"
     r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?|SA|CH|sa|ch)(?![\w]))?"
 )
-_SEP = r"\s*(?:[-,|–]|lúc|vào|ngày|\s)*\s*"
+# (written without a leading and trailing ``\s*``: the same strings, without the many ways to
+# split a run of spaces between them that made a failed search backtrack for microseconds)
+_SEP = r"(?:[-,|–]|lúc|vào|ngày|\s)*"
 _DATE_TIME = re.compile(_DATE + r"(?:" + _SEP + _TIME + r")?", re.IGNORECASE)
 _TIME_DATE = re.compile(_TIME + _SEP + _DATE, re.IGNORECASE)
 _WORDY = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE
 )
+_DIGIT = re.compile(r"\d")
+_MAX_TIME_DATE_TRIES = 16  # digits before the first date tried one by one; past that, one search
 # What is worth handing to dateparser at all: some digits.
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -52,10 +56,25 @@ def _build(d: str, m: str, y: str, H=None, M=None, S=None, ampm=None) -> dt.date
 
 def match_published(text: str) -> re.Match | None:
     """The first date(-time) expression in ``text`` in one of the portal's formats."""
-    found = [m for m in (_TIME_DATE.search(text), _DATE_TIME.search(text)) if m]
-    if not found:
-        return None
-    return min(found, key=lambda m: (m.start(), -len(m.group(0))))
+    date_time = _DATE_TIME.search(text)
+    if date_time is None:
+        return None  # no date at all: no "time date" either
+    # A "time date" wins only if it starts no later than the first date: try it only at the
+    # digits up to there (a whole failed search of it backtracks for microseconds).
+    start = date_time.start()
+    time_date = None
+    for tries, digit in enumerate(_DIGIT.finditer(text, 0, start + 1)):
+        if tries == _MAX_TIME_DATE_TRIES:
+            time_date = _TIME_DATE.search(text)
+            if time_date is not None and time_date.start() > start:
+                time_date = None
+            break
+        time_date = _TIME_DATE.match(text, digit.start())
+        if time_date is not None:
+            break
+    if time_date is None:
+        return date_time
+    return min((time_date, date_time), key=lambda m: (m.start(), -len(m.group(0))))
 
 
 def parse_published(text: str | None) -> dt.datetime | None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# A URL that is canonical as written: http(s), a lower-case host with no port or user, a path,
+# maybe a non-empty query, no fragment, no whitespace or control characters (urlsplit and
+# urlunsplit give it back unchanged, so canonical_url need not take it apart).
+_CANONICAL_AS_IS = re.compile(r"https?://[a-z0-9.\-]+/[^\s#?\x00-\x1f\x7f]*(?:\?[^\s#\x00-\x1f\x7f]+)?")
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, default port dropped, fragment removed, empty path -> '/'."""
+    if _CANONICAL_AS_IS.fullmatch(url):
+        return url
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -33,6 +42,8 @@ def article_id(url: str) -> str:
 
 def site_of(url: str) -> str:
     """The host (lower case) of a URL, e.g. ``dienbien.dcs.vn``."""
+    if _CANONICAL_AS_IS.fullmatch(url):
+        return url.split("/", 3)[2]  # a lower-case host with no port or user
     return (urlsplit(url).hostname or "").lower()
 
 
@@ -51,10 +62,26 @@ def absolute_url(base: str, ref: str | None) -> str | None:
             return canonical_url(ref)  # already absolute: no join needed (the hot case in listings)
         except ValueError:
             return None
+    if (
+        ref[0] == "/"
+        and "//" not in ref
+        and "/." not in ref
+        and _PLAIN_ROOT_PATH.fullmatch(ref)
+        and _CANONICAL_AS_IS.fullmatch(base)
+    ):
+        # a plain root-relative path against a canonical base: urljoin would only put the
+        # base's scheme and host before it (no dot segments, no empty segments, no spaces)
+        return canonical_url(base[: base.index("/", 8)] + ref)
     try:
         return canonical_url(urljoin(base, ref.replace(" ", "%20")))
     except ValueError:
         return None
+
+
+# A root-relative reference with nothing for urljoin to resolve (checked with no "//", an
+# empty segment or a host, and no "/.", dot segments): no whitespace, control characters,
+# backslashes or ";" (path parameters, which urljoin may rewrite).
+_PLAIN_ROOT_PATH = re.compile(r"/[^\s\x00-\x1f\x7f\\;]*")
 
 
 def resolver(base: str):

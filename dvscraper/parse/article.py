@@ -36,7 +36,7 @@ _MAX_HEADING_CHARS = 300
 def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None = None) -> RawArticle:
     """The article's strings as shown; raises ``NotAnArticle(reason)`` for other pages."""
     profile = DEFAULT_PROFILE if profile is None else profile
-    page = load_page(html, profile.simple_selectors)
+    page = load_page(html, profile.parsed_selectors)
     root = page.root
     metas = find_meta_lines(page)
     chosen = _profile_meta(page, profile)
@@ -44,7 +44,7 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None 
     if chosen is not None:
         title, title_el = _profile_title(page, profile)
         if title is None:
-            title, title_el, _ = structure.find_title(chosen.element, url)
+            title, title_el, _ = structure.find_title(chosen.element, url, own=structure.own_key_or_none(url))
     else:
         chosen, title, title_el = _choose_meta(metas, url)
     if chosen is None:
@@ -88,10 +88,11 @@ def _profile_title(page, profile: SiteProfile):
 def _choose_meta(metas: list[MetaLine], url: str):
     """The page's own meta line: one whose title is not a link to another page (a teaser)."""
     best = None
+    own = structure.own_key_or_none(url)
     for meta in metas[:_MAX_META_CANDIDATES]:
-        if structure.in_teaser(meta.element, url):
+        if structure.in_teaser(meta.element, url, own=own):
             continue  # "Title (13/01/2023) - Lượt đọc: 55": a teaser of another article
-        title, title_el, teaser = structure.find_title(meta.element, url)
+        title, title_el, teaser = structure.find_title(meta.element, url, own=own)
         if teaser:
             continue
         rank = structure.title_rank(title_el) if title else -1

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from dvscraper.normalize.text import collapse, text_of
 
 BLOCK_TAGS = frozenset(
@@ -69,6 +71,29 @@ class _Ctx:
 
 
 _ENTER, _TEXT, _EXIT = object(), object(), object()
+_ROWS = etree.XPath("./tr|./tbody/tr|./thead/tr")
+_ALL_ROWS = etree.XPath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
+_CELL_TAGS = ("td", "th")
+
+
+def below(el, *tags: str) -> list:
+    """The descendants of ``el`` with one of ``tags``, in document order (``.//tag``)."""
+    return [x for x in el.iter(*tags) if x is not el]
+
+
+def holds(el, tag: str) -> bool:
+    """Is there a ``tag`` element below ``el`` (``el.find('.//tag') is not None``)?"""
+    for x in el.iter(tag):
+        if x is not el:
+            return True
+    return False
+
+
+def _cells(row) -> list:
+    """``row.xpath('./td|./th')``."""
+    return [cell for cell in row if cell.tag in _CELL_TAGS]
+
+
 BREAK = "<region left out>"  # where a skipped region (a related-articles box) stood
 
 
@@ -86,81 +111,159 @@ class Flattener:
     is_stop_line: object = None
     skip: frozenset = frozenset()  # regions left out, each marked by a BREAK item (related lists)
     items: list = field(default_factory=list)
-    _segments: list = field(default_factory=list)
-    _block: object = None
-    _block_tag: str = "div"
-    _block_ctx: _Ctx = field(default_factory=_Ctx)
-    _heading: bool = False
-    _started: bool = True
-    _stopped: bool = False
 
     def run(self, container) -> list:
-        self._started = self.start_after is None
-        # An explicit stack, not recursion: pages nest tens of thousands of tags deep.
-        stack: list = [(_ENTER, container, _Ctx(), True)]
-        while stack and not self._stopped:
-            action, a, b, c = stack.pop()
-            if action is _ENTER:
-                self._enter(a, b, c, stack)
-            elif action is _TEXT:
-                if self._started:
-                    self._segments.append((a, b))
-            else:  # _EXIT: a block element ends
-                self._flush()
-                self._block, self._block_tag, self._block_ctx, self._heading = a
-        self._flush()
-        return self.items
+        # The walk keeps its state in local variables (it runs once per element: attribute
+        # access on ``self`` there costs more than the work); ``flush`` ends the current line.
+        items = self.items
+        start_after = self.start_after
+        stop_at = self.stop_at
+        skip = self.skip
+        is_stop_line = self.is_stop_line
+        segments: list = []  # (text, context) of the line being read
+        started = start_after is None
+        stopped = False
+        block, block_tag, block_ctx, heading = None, "div", _Ctx(), False
 
-    def _enter(self, el, ctx: _Ctx, is_root: bool, stack: list) -> None:
-        if el is self.start_after:
-            self._flush()
-            self._segments.clear()
-            self._started = True
-            return
-        if self.stop_at and not is_root and self._started and el in self.stop_at:
-            self._flush()
-            self._stopped = True
-            return
-        if self.skip and not is_root and el in self.skip:
-            self._flush()
-            if self._started:
-                self.items.append(BREAK)
-            return
-        tag = el.tag
-        if tag.__class__ is not str:
-            return
-        if el.attrib or tag in _STYLED_TAGS:
-            style = el.get("style")
-            if style and _HIDDEN_STYLE.search(style):
+        def flush() -> None:
+            nonlocal stopped
+            if not segments:
                 return
-            ctx = self._context(el, tag, style or "", ctx)
-        if tag == "br":
-            self._flush()
-            return
-        if tag == "img":
-            self._picture(el, standalone=not self._has_text())
-            return
-        if tag in BLOCK_TAGS:
-            if tag == "figure" or (tag == "table" and self._image_table(el)):
-                self._flush()
-                if self._started:
-                    self._captioned_pictures(el, tag)
+            all_segments = segments[:]
+            segments.clear()
+            if not started or stopped:
                 return
-            if tag == "table" and self._started and _data_table(el):
-                self._flush()
-                self._table_rows(el)
+            # the styling of each distinct context that holds visible text, in order of appearance
+            contexts = {id(c): c for t, c in all_segments if not t.isspace()}
+            if not contexts:
                 return
-            self._flush()
-            stack.append((_EXIT, (self._block, self._block_tag, self._block_ctx, self._heading), None, None))
-            self._block, self._block_tag, self._block_ctx = el, tag, ctx
-            self._heading = self._heading or tag in HEADING_TAGS
-        for child in reversed(el):
-            tail = child.tail
-            if tail:
-                stack.append((_TEXT, tail, ctx, None))
-            stack.append((_ENTER, child, ctx, False))
-        if el.text:
-            stack.append((_TEXT, el.text, ctx, None))
+            text = collapse("".join([t for t, _ in all_segments]))
+            if not text:
+                return
+            bold = italic = link_only = True
+            links = []
+            for c in contexts.values():
+                bold = bold and c.bold
+                italic = italic and c.italic
+                if c.link:
+                    links.append(c.link)
+                else:
+                    link_only = False
+            line = Line(
+                text,
+                block,
+                block_tag,
+                bold,
+                italic,
+                block_ctx.align,
+                block_ctx.caption,
+                heading,
+                link_only,
+                tuple(dict.fromkeys(links)) if links else (),
+            )
+            if is_stop_line is not None and is_stop_line(line):
+                stopped = True
+                return
+            items.append(line)
+
+        # lxml walks the tree (no recursion: pages nest tens of thousands of tags deep); each
+        # element's "end" comes after its subtree, or right after its "start" when the subtree
+        # is left out. ``opened`` holds, per open element, its parent's context and, for a
+        # block, the line state to restore when it ends.
+        context = self._context
+        ctx = _Ctx()
+        opened: list = []
+        push = opened.append
+        walker = etree.iterwalk(container, events=("start", "end"))
+        leave_out = walker.skip_subtree
+        for event, el in walker:
+            if stopped:
+                break
+            if event == "end":
+                ctx, saved = opened.pop()
+                if saved is not None:  # a block element ends
+                    if segments:
+                        flush()
+                    block, block_tag, block_ctx, heading = saved
+                if el is not container:
+                    tail = el.tail
+                    if tail and started:
+                        segments.append((tail, ctx))
+                continue
+            push((ctx, None))
+            if el is start_after:
+                flush()
+                segments.clear()
+                started = True
+                leave_out()
+                continue
+            if el is not container:
+                if stop_at and started and el in stop_at:
+                    flush()
+                    stopped = True
+                    break
+                if skip and el in skip:
+                    flush()
+                    if started:
+                        items.append(BREAK)
+                    leave_out()
+                    continue
+            tag = el.tag
+            if tag.__class__ is not str:
+                leave_out()
+                continue
+            if tag in _STYLED_TAGS:
+                style = el.get("style")
+                if style and _HIDDEN_STYLE.search(style):
+                    leave_out()
+                    continue
+                ctx = context(el, tag, style or "", ctx)
+            elif el.attrib:
+                style = el.get("style")
+                if style:
+                    if _HIDDEN_STYLE.search(style):
+                        leave_out()
+                        continue
+                    ctx = context(el, tag, style, ctx)
+                else:
+                    css = el.get("class")
+                    if el.get("align") or (css and _CAPTION_CLASS.search(css)):
+                        ctx = context(el, tag, "", ctx)
+                    # else: nothing a reader sees changes (see ``_context``)
+            if tag in BLOCK_TAGS:
+                if tag == "figure" or (tag == "table" and self._image_table(el)):
+                    flush()
+                    if started:
+                        self._captioned_pictures(el, tag)
+                    leave_out()
+                    continue
+                if tag == "table" and started and _data_table(el):
+                    flush()
+                    self._table_rows(el)
+                    leave_out()
+                    continue
+                if segments:
+                    flush()
+                opened[-1] = (opened[-1][0], (block, block_tag, block_ctx, heading))
+                block, block_tag, block_ctx = el, tag, ctx
+                heading = heading or tag in HEADING_TAGS
+            elif tag == "br":
+                flush()
+                leave_out()
+                continue
+            elif tag == "img":
+                has_text = any(not text.isspace() for text, _ in segments)
+                if started:
+                    if has_text:
+                        flush()
+                    items.append(make_picture(el, standalone=not has_text))
+                leave_out()
+                continue
+            text = el.text
+            if text and started:
+                segments.append((text, ctx))
+        flush()
+        return items
 
     @staticmethod
     def _context(el, tag: str, style: str, ctx: _Ctx) -> _Ctx:
@@ -189,78 +292,34 @@ class Flattener:
             return ctx
         return _Ctx(bold, italic, align, caption, link)
 
-    # -- lines ----------------------------------------------------------------------------
-    def _has_text(self) -> bool:
-        return any(not text.isspace() for text, _ in self._segments)
-
-    def _flush(self) -> None:
-        if not self._segments:
-            return
-        all_segments = self._segments
-        self._segments = []
-        if not self._started or self._stopped:
-            return
-        segments = [s for s in all_segments if not s[0].isspace()]
-        if not segments:
-            return
-        text = collapse("".join(t for t, _ in all_segments))
-        if not text:
-            return
-        ctx = self._block_ctx
-        contexts = [c for _, c in segments]
-        hrefs = tuple(dict.fromkeys(c.link for c in contexts if c.link))
-        line = Line(
-            text=text,
-            element=self._block,
-            tag=self._block_tag,
-            bold=all(c.bold for c in contexts),
-            italic=all(c.italic for c in contexts),
-            align=ctx.align,
-            caption_hint=ctx.caption,
-            heading_tag=self._heading,
-            link_only=all(c.link for c in contexts),
-            hrefs=hrefs,
-        )
-        if self.is_stop_line is not None and self.is_stop_line(line):
-            self._stopped = True
-            return
-        self.items.append(line)
-
     # -- pictures -------------------------------------------------------------------------
-    def _picture(self, img, standalone: bool) -> None:
-        if not self._started:
-            return
-        if self._has_text():
-            self._flush()
-        self.items.append(make_picture(img, standalone=standalone))
-
     @staticmethod
     def _image_table(table) -> bool:
         """A small table that frames images with their captions: each row of images is
         followed by a row of captions, one cell per image (one column, or side by side)."""
-        images = table.xpath(".//img")
-        if not images or len(images) > 4 or table.find(".//table") is not None:
+        images = below(table, "img")
+        if not images or len(images) > 4 or holds(table, "table"):
             return False
-        rows = table.xpath("./tr|./tbody/tr|./thead/tr")
+        rows = _ROWS(table)
         if not rows or len(text_of(table)) >= 600:
             return False
-        widths = [len(row.xpath("./td|./th")) for row in rows]
+        widths = [len(_cells(row)) for row in rows]
         return max(widths) == 1 or all(w == widths[0] for w in widths)
 
     def _captioned_pictures(self, el, tag: str) -> None:
         if tag == "figure":
             # figcaption, or failing that any text the figure holds (<p class="caption">)
-            parts = el.xpath(".//figcaption") or [el]
+            parts = below(el, "figcaption") or [el]
             caption = collapse(" ".join(text_of(c) for c in parts)) or None
-            self._frame(el.xpath(".//img"), [caption])
+            self._frame(below(el, "img"), [caption])
             return
-        rows = el.xpath("./tr|./tbody/tr|./thead/tr")
+        rows = _ROWS(el)
         pending: list = []  # image cells of the last row of images
         for row in rows:
-            cells = row.xpath("./td|./th")
-            if row.xpath(".//img"):
+            cells = _cells(row)
+            if holds(row, "img"):
                 self._frame([img for cell in pending for img in cell], [None] * len(pending))
-                pending = [cell.xpath(".//img") for cell in cells if cell.xpath(".//img")]
+                pending = [images for images in (below(cell, "img") for cell in cells) if images]
                 continue
             texts = [collapse(text_of(cell)) or None for cell in cells]
             if pending and len(texts) == len(pending):
@@ -273,8 +332,8 @@ class Flattener:
 
     def _table_rows(self, table) -> None:
         """A data table in the body reads row by row: one line per row, cells side by side."""
-        for row in table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr"):
-            text = collapse(" ".join(text_of(cell) for cell in row.xpath("./td|./th")))
+        for row in _ALL_ROWS(table):
+            text = collapse(" ".join(text_of(cell) for cell in _cells(row)))
             if text:
                 self.items.append(Line(text=text, element=row, tag="tr"))
 
@@ -288,10 +347,10 @@ class Flattener:
 
 def _data_table(table) -> bool:
     """Rows of several cells holding short text (no layout inside): a table of figures."""
-    if table.find(".//table") is not None or table.find(".//img") is not None or table.find(".//div") is not None:
+    if holds(table, "table") or holds(table, "img") or holds(table, "div"):
         return False
-    rows = table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
-    if len(rows) < 2 or max(len(row.xpath("./td|./th")) for row in rows) < 2:
+    rows = _ALL_ROWS(table)
+    if len(rows) < 2 or max(len(_cells(row)) for row in rows) < 2:
         return False
     return len(text_of(table)) < 8000
 

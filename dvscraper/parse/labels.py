@@ -6,11 +6,12 @@ case-folded): the values here are written as shown and keyed once at import.
 
 from __future__ import annotations
 
+from dvscraper.normalize.text import collapse
 
 
 def label_key(text: str) -> str:
     """Comparison key for labels: collapsed, case-folded (the tree's text is NFC already)."""
-    return " ".join(text.split()).casefold()
+    return collapse(text).casefold()
 
 # "Posted at" / "Date posted" / "Updated": the label before the publish time.
 PUBLISHED_LABELS = ("Thời gian đăng", "Ngày đăng", "Cập nhật", "Đăng lúc", "Ngày xuất bản", "Ngày cập nhật")

@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+from lxml import etree
+
 from dvscraper.normalize.dates import match_published, parse_published
 from dvscraper.normalize.text import collapse, text_of, spaced_text
 from dvscraper.normalize.urls import canonical_url, resolver
 from dvscraper.parse import structure
-from dvscraper.parse.blocks import Line, flatten, make_picture
+from dvscraper.parse.blocks import Line, below, flatten, holds, make_picture
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture
 from dvscraper.parse.labels import FOLDED_MORE, FOLDED_NEXT, label_key
@@ -27,6 +29,9 @@ from dvscraper.records import ListingItem, ListingPage, NotAnArticle
 _MIN_TITLE_WORDS = 4
 _MIN_SUMMARY_WORDS = 6
 _PAGE_PARAMS = ("pageindex", "page", "p", "trang", "pagenum", "pageno")
+_REL_NEXT = etree.XPath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]")
+_UNSEEN = object()
+_MAX_NEXT_CHARS = max(map(len, FOLDED_NEXT))
 _ASSET = re.compile(r"\.(?:jpe?g|png|gif|webp|pdf|docx?|xlsx?|zip|rar|mp4|mp3)(?:$|\?)", re.I)
 
 
@@ -38,26 +43,32 @@ def parse_listing(html: bytes | str, url: str, *, profile: SiteProfile | None = 
         return ListingPage(url=canonical_url(url), items=[], next_page=None)
     body = page.body
     resolve = resolver(page.base_url(url))
-    items = _teasers(page, url, resolve)
-    return ListingPage(url=canonical_url(url), items=items, next_page=_next_page(body, url, resolve))
+    texts: dict = {}  # link -> its text as shown, worked out once for both passes over the links
+    items = _teasers(page, url, resolve, texts)
+    return ListingPage(url=canonical_url(url), items=items, next_page=_next_page(body, url, resolve, texts))
 
 
 # -- teasers ----------------------------------------------------------------------------------
-def _teasers(page, url: str, resolve) -> list[ListingItem]:
+def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     body = page.body
     links = []
     own = canonical_url(url)
     own_root = own.split("?", 1)[0]
+    canonical: dict = {}  # href -> canonical_url(href), None when it has none (a bad port)
     for a in body.iter("a"):
         href = resolve(a.get("href"))
         if not href or _ASSET.search(href) or not href.startswith(("http://", "https://")):
             continue
-        try:
-            if canonical_url(href) in (own, own_root):
-                continue  # this listing itself (its breadcrumb item, its first page): never a teaser
-        except ValueError:  # a bad port
-            continue
-        text = collapse(text_of(a)) or collapse(a.get("title"))
+        target = canonical.get(href, _UNSEEN)
+        if target is _UNSEEN:
+            try:
+                target = canonical_url(href)
+            except ValueError:  # a bad port
+                target = None
+            canonical[href] = target
+        if target is None or target in (own, own_root):
+            continue  # this listing itself (its breadcrumb item, its first page): never a teaser
+        text = texts[a] = _link_text(a)
         if len(text.split()) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
             continue
         links.append((a, href, text))
@@ -109,7 +120,7 @@ def _richness(el, title: str) -> int:
     score = 1
     if extra > 60:
         score += 2
-    if el.xpath(".//img"):
+    if holds(el, "img"):
         score += 1
     if match_published(text) is not None:
         score += 1
@@ -120,7 +131,7 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     date = match_published(spaced_text(el))
     published = parse_published(date.group(0)) if date else None
     thumbnail = None
-    for img in el.xpath(".//img"):
+    for img in below(el, "img"):
         picture = make_picture(img, standalone=True)
         if not is_furniture(picture):
             thumbnail = resolve(picture.src)
@@ -152,17 +163,23 @@ def _strip_meta(text: str) -> str:
 
 # -- pagination -------------------------------------------------------------------------------
 def _page_number(url: str) -> tuple[str | None, int]:
+    if "?" not in url:
+        return None, 1  # no query string
     for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
         if key.lower() in _PAGE_PARAMS and value.isdigit():
             return key.lower(), int(value)
     return None, 1
 
 
-def _next_page(body, url: str, resolve) -> str | None:
+def _link_text(a) -> str:
+    return collapse(text_of(a)) or collapse(a.get("title"))
+
+
+def _next_page(body, url: str, resolve, texts: dict) -> str | None:
     own = canonical_url(url)
     own_path = urlsplit(own).path.lower()
     _, current = _page_number(own)
-    for a in body.xpath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]"):
+    for a in _REL_NEXT(body):
         target = resolve(a.get("href"))
         if target and target != own:
             return target
@@ -175,7 +192,11 @@ def _next_page(body, url: str, resolve) -> str | None:
         key, number = _page_number(target)
         if key is not None and number == current + 1 and urlsplit(target).path.lower() == own_path:
             by_number = by_number or target
-        label = label_key(collapse(text_of(a)) or a.get("title") or "")
+        text = texts.get(a)
+        if text is None:
+            text = _link_text(a)
+        # (case folding never shortens a text: a long one is no "next" label)
+        label = label_key(text) if len(text) <= _MAX_NEXT_CHARS else None
         if label in FOLDED_NEXT and by_text is None:
             # a "»" / "Trang sau" link pages this listing: same path, or a page number beyond ours
             path = urlsplit(target).path.lower()

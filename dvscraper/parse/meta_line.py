@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from dvscraper.normalize.dates import match_published
-from dvscraper.normalize.text import spaced_text
+from dvscraper.normalize.text import spaced_text_within
+from dvscraper.parse.blocks import holds
 from dvscraper.parse.labels import PUBLISHED_LABELS, READ_COUNT_LABELS
 
 
@@ -76,8 +77,8 @@ def _meta_at(el, seen: set) -> MetaLine | None:
             return None
         if el in seen or len(el) > _MAX_META_CHILDREN:
             return None
-        text = spaced_text(el)
-        if len(text) > _MAX_META_CHARS:
+        text = spaced_text_within(el, _MAX_META_CHARS)
+        if text is None:
             return None
         meta = read_meta(el, text)
         if meta is not None:
@@ -88,7 +89,11 @@ def _meta_at(el, seen: set) -> MetaLine | None:
 
 
 def _holds_heading(el) -> bool:
-    return el.find(".//h1") is not None or el.find(".//h2") is not None or el.find(".//h3") is not None
+    """Is there an ``h1``-``h3`` below ``el`` (``el`` itself not counted, as in ``.//h1``)?"""
+    for heading in el.iter("h1", "h2", "h3"):
+        if heading is not el:
+            return True
+    return False
 
 
 def _whole_line(meta: MetaLine, text: str) -> MetaLine:
@@ -98,8 +103,8 @@ def _whole_line(meta: MetaLine, text: str) -> MetaLine:
     el = meta.element
     parent = el.getparent()
     while parent is not None and parent.tag not in ("body", "html") and len(parent) <= _MAX_META_CHILDREN:
-        wider = spaced_text(parent)
-        if len(wider) > _MAX_META_CHARS or len(wider) - len(text) > _MAX_EXTRA_CHARS or _holds_heading(parent):
+        wider = spaced_text_within(parent, _MAX_META_CHARS)
+        if wider is None or len(wider) - len(text) > _MAX_EXTRA_CHARS or _holds_heading(parent):
             break
         extra = _TOOLBAR.sub(" ", _READ.sub(" ", wider.replace(text, " ", 1)))
         if extra.strip(" -|•:/()[]"):
@@ -149,22 +154,22 @@ def _read_near(el) -> str | None:
     row, the line above or below)."""
     parent = el.getparent()
     if parent is not None and len(parent) <= _MAX_META_CHILDREN:
-        text = spaced_text(parent)
-        if len(text) <= _MAX_META_CHARS * 2:
+        text = spaced_text_within(parent, _MAX_META_CHARS * 2)
+        if text is not None:
             match = _READ.search(text)
             if match:
                 return match.group("count")
     node = el
     for _ in range(3):
-        if node is None or node.tag in ("body", "html") or len(spaced_text(node)) > _MAX_META_CHARS:
+        if node is None or node.tag in ("body", "html") or spaced_text_within(node, _MAX_META_CHARS) is None:
             break  # climbed out of the meta line's own small block
         for sibling in (node.getnext(), node.getprevious()):
             if sibling is None or not isinstance(sibling.tag, str) or len(sibling) > _MAX_META_CHILDREN:
                 continue
-            if sibling.find(".//a") is not None or sibling.tag == "a":
+            if holds(sibling, "a") or sibling.tag == "a":
                 continue  # another article's teaser, not this line's count
-            text = spaced_text(sibling)
-            if len(text) <= _MAX_META_CHARS // 2:
+            text = spaced_text_within(sibling, _MAX_META_CHARS // 2)
+            if text is not None:
                 match = _READ.search(text)
                 if match:
                     return match.group("count")

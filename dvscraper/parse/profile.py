@@ -36,6 +36,7 @@ class SiteProfile:
         self._complex["__simple__"] = tuple(
             s for s in (getattr(self, n) for n in SELECTOR_FIELDS) if s and _parse_selector(s) is not None
         )
+        self._complex["__parsed__"] = tuple(_parse_selector(s) for s in self._complex["__simple__"])
         for name in SELECTOR_FIELDS:
             selector = getattr(self, name)
             if selector and _parse_selector(selector) is None:
@@ -47,6 +48,11 @@ class SiteProfile:
     def simple_selectors(self) -> tuple[str, ...]:
         """Selectors the page scan resolves itself."""
         return self._complex["__simple__"]
+
+    @property
+    def parsed_selectors(self) -> tuple:
+        """``simple_selectors``, parsed once (what ``load_page`` hands the page scan)."""
+        return self._complex["__parsed__"]
 
     def select(self, name: str, page) -> list:
         """Elements the profile's selector ``name`` finds on ``page`` ([] when none)."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 
 from dvscraper.normalize.dates import match_published
-from dvscraper.normalize.text import collapse, text_of
+from dvscraper.normalize.text import collapse, collapsed_text_within, text_of, text_within
 from dvscraper.normalize.urls import absolute_url, canonical_url
-from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line
-from dvscraper.parse.document import phrase_pattern
+from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below
+from dvscraper.parse.document import phrase_pattern, trie_pattern
 from dvscraper.parse.labels import (
     label_key,
     FOLDED_HOME,
@@ -25,6 +27,10 @@ from dvscraper.parse.labels import (
 
 _TITLE_CLASS = re.compile(r"title|tieude|tieu-de|heading|headline|ten-bai|tenbai", re.I)
 _TITLE_WINDOW = 14  # preceding text nodes examined for the title
+_PRECEDING_TEXTS = etree.XPath(f"preceding::text()[normalize-space()][position() <= {_TITLE_WINDOW}]")
+_OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_HEAD_TITLE = etree.XPath("//head/title/text()")
+_CRUMB_PARTS = etree.XPath(".//a|.//li[not(.//a)]|./span[not(.//a)]")
 _MAX_TITLE_WORDS = 60
 # Breadcrumb separators as shown between items ("Trang chủ > Tin tức", "Trang chủ / Tin tức").
 _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|\s/\s)\s*")
@@ -50,14 +56,14 @@ def is_toolbar_text(text: str) -> bool:
 
 
 # -- title ------------------------------------------------------------------------------------
-def find_title(meta_el, url: str):
+def find_title(meta_el, url: str, *, own: str | None = None):
     """The title above the meta line: ``(text, element, is_teaser)``.
 
     ``is_teaser`` is True when the title links to another page: the meta line then
     belongs to a teaser of another article (home page, listings, side lists).
     """
     meta_ancestors = set(meta_el.iterancestors())
-    texts = meta_el.xpath(f"preceding::text()[normalize-space()][position() <= {_TITLE_WINDOW}]")
+    texts = _PRECEDING_TEXTS(meta_el)
     seen: set = set()
     fallback = None
     past_crumb = False  # a breadcrumb between the title and the meta line: only a heading may be the title
@@ -95,12 +101,12 @@ def find_title(meta_el, url: str):
         if len(candidate) > 250 and not _heading_like(el):
             fallback = fallback or (candidate, el)
             continue
-        teaser = _links_elsewhere(el, url)
+        teaser = _links_elsewhere(el, url, own)
         if teaser and len(candidate.split()) < 4:
             break  # a menu item: the title is never above the menu
         return candidate, el, teaser
     if fallback is not None:
-        return fallback[0], fallback[1], _links_elsewhere(fallback[1], url)
+        return fallback[0], fallback[1], _links_elsewhere(fallback[1], url, own)
     return None, None, False
 
 
@@ -125,11 +131,26 @@ def title_rank(el) -> int:
     return 2 if el.tag in ("h1", "h2") else 1 if _heading_like(el) else 0
 
 
-def _links_elsewhere(el, url: str) -> bool:
-    """Does the title element link to a page other than ``url``?"""
+def own_key(url: str) -> str:
+    """The page's own URL as links to it are compared (canonical, no trailing slash, lower case)."""
+    return canonical_url(url).rstrip("/").lower()
+
+
+def own_key_or_none(url: str) -> str | None:
+    """``own_key(url)``, worked out once per page; None when ``url`` cannot be made canonical
+    (the functions given ``own=None`` then meet the error where they always did)."""
+    try:
+        return own_key(url)
+    except ValueError:
+        return None
+
+
+def _links_elsewhere(el, url: str, own: str | None = None) -> bool:
+    """Does the title element link to a page other than ``url``? (``own``: ``own_key(url)``)"""
     links = [el] if el.tag == "a" else []
-    links += list(el.iterancestors("a")) + el.xpath(".//a")
-    own = canonical_url(url).rstrip("/").lower()
+    links += list(el.iterancestors("a")) + below(el, "a")
+    if own is None:
+        own = own_key(url)
     for link in links:
         href = link.get("href")
         target = absolute_url(url, href)
@@ -138,13 +159,14 @@ def _links_elsewhere(el, url: str) -> bool:
     return False
 
 
-def holds_headline_link(el, url: str) -> bool:
+def holds_headline_link(el, url: str, own: str | None = None) -> bool:
     """Does the element hold a headline-long link to another page (a teaser's title)?"""
-    own = canonical_url(url).rstrip("/").lower()
     for link in el.iter("a"):
         text = collapse(text_of(link))
         if len(text.split()) < 4:
             continue
+        if own is None:
+            own = own_key(url)
         target = absolute_url(url, link.get("href"))
         if target and target.rstrip("/").lower() != own:
             return True
@@ -154,22 +176,22 @@ def holds_headline_link(el, url: str) -> bool:
 _ITEM_TAGS = frozenset(("li", "tr", "dd"))  # not <article>: it holds whole articles too
 
 
-def in_teaser(meta_el, url: str) -> bool:
+def in_teaser(meta_el, url: str, *, own: str | None = None) -> bool:
     """Is the meta line part of a teaser of another article: a headline link in the line
     itself, or in the list item / table row that holds it?"""
-    if holds_headline_link(meta_el, url):
+    if holds_headline_link(meta_el, url, own):
         return True
     for ancestor in meta_el.iterancestors():
         if ancestor.tag in ("body", "html"):
             return False
         if ancestor.tag in _ITEM_TAGS:
-            return len(text_of(ancestor)) <= 600 and holds_headline_link(ancestor, url)
+            return text_within(ancestor, 600) is not None and holds_headline_link(ancestor, url, own)
     return False
 
 
 def fallback_title(root) -> str | None:
     """``og:title`` or ``<title>`` when no heading stands above the meta line; never the site name."""
-    for value in root.xpath("//meta[@property='og:title']/@content") + root.xpath("//head/title/text()"):
+    for value in _OG_TITLE(root) + _HEAD_TITLE(root):
         text = collapse(value)
         for sep in (" - ", " | ", " – "):
             parts = [p for p in text.split(sep) if not is_site_name(p)]
@@ -196,8 +218,8 @@ def find_breadcrumb(page, selected: list | None = None) -> list[str]:
         for _ in range(4):
             if el is None or el.tag in ("body", "html"):
                 break
-            candidate = collapse(text_of(el))
-            if len(candidate) > 300:
+            candidate = collapsed_text_within(el, 300)
+            if candidate is None:
                 break
             if _is_breadcrumb(el, candidate):
                 items = _crumb_items(el)
@@ -227,7 +249,7 @@ def _crumb_items(el) -> list[str]:
     if _CRUMB_SEP.search(text):
         parts = _CRUMB_SEP.split(text)
     else:
-        parts = [collapse(text_of(x)) for x in el.xpath(".//a|.//li[not(.//a)]|./span[not(.//a)]")]
+        parts = [collapse(text_of(x)) for x in _CRUMB_PARTS(el)]
     items = [p.strip(" /|") for p in parts]
     items = [p for p in items if p and len(p) < 120]
     if items:  # "Bạn đang ở: Trang chủ" (you are here): the trail starts at the home item
@@ -267,21 +289,33 @@ def common_ancestor(a, b):
     return ancestors_a[-1]
 
 
-_RELATED_PATTERN = RELATED_HEADINGS
+_RELATED_IN_TEXT = trie_pattern(heading.lower() for heading in RELATED_HEADINGS)
+_RELATED_WORDS = tuple(tuple(heading.lower().split()) for heading in RELATED_HEADINGS)
 _HOME_IN_TEXT = phrase_pattern(HOME_CRUMBS)
 _LINK_DENSE = 0.5
+_SPACE_OR_COLON = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace()) + ":"  # all of str.isspace
+_RELATED_FIRST = frozenset(heading[:1] for heading in FOLDED_RELATED)
 
 
 def related_regions(page, container, meta_el) -> list:
     """The blocks of "Tin liên quan"-style lists inside the article container: the heading
     climbed to the link-dense box around it, or the heading plus the link lists right after it."""
-    if not page.occurrences(_RELATED_PATTERN):
+    lowered = page.lowered_text
+    # as ``page.occurrences``, without folding the text; a heading needs all its words first
+    if not any(all(word in lowered for word in words) for words in _RELATED_WORDS):
+        return []
+    if not _RELATED_IN_TEXT.search(lowered):
         return []
     regions = []
     meta_ancestors = set(meta_el.iterancestors())
     for el in container.iter():
         text = el.text
         if not text or len(text) > 60 or el.tag.__class__ is not str:
+            continue
+        # the key starts with the case-folded first character that is no space or colon: one
+        # that starts no heading rules the text out without folding it all
+        first = text.lstrip(_SPACE_OR_COLON)[:1]
+        if not first or first.casefold()[:1] not in _RELATED_FIRST:
             continue
         key = label_key(text).strip(" :")
         if not key.startswith(FOLDED_RELATED) or len(key) > len(text) + 5:
