@@ -176,9 +176,7 @@ def site_from_dict(data: dict, *, where: str, source: str = "bundled") -> Site:
 
     if not isinstance(data, dict):
         raise ValueError(f"{where}: a site must be a table")
-    unknown = sorted(set(data) - set(SITE_FIELDS))
-    if unknown:
-        raise ValueError(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(SITE_FIELDS)})")
+    _only_known(data, SITE_FIELDS, "field", where)
     name = data.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"{where}: 'name' must be a lower-case word (letters, digits, '-', '_', '.'), got {name!r}")
@@ -207,14 +205,18 @@ def site_from_dict(data: dict, *, where: str, source: str = "bundled") -> Site:
                 politeness=_politeness(data.get("politeness"), where), source=source, declared_hosts=declared)
 
 
+def _only_known(table: dict, known: tuple[str, ...], what: str, where: str) -> None:
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ValueError(f"{where}: unknown {what} {unknown[0]!r} (known: {', '.join(known)})")
+
+
 def _profile(name: str, selectors, where: str) -> SiteProfile:
     if selectors is None:
         return SiteProfile(name=name)
     if not isinstance(selectors, dict):
         raise ValueError(f"{where}: [selectors] must be a table")
-    unknown = sorted(set(selectors) - set(SELECTOR_FIELDS))
-    if unknown:
-        raise ValueError(f"{where}: unknown selector {unknown[0]!r} (known: {', '.join(SELECTOR_FIELDS)})")
+    _only_known(selectors, SELECTOR_FIELDS, "selector", where)
     for key, value in selectors.items():
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{where}: selector {key!r} must be a CSS selector string")
@@ -229,9 +231,7 @@ def _politeness(table, where: str) -> Politeness:
         return Politeness()
     if not isinstance(table, dict):
         raise ValueError(f"{where}: [politeness] must be a table")
-    unknown = sorted(set(table) - set(POLITENESS_FIELDS))
-    if unknown:
-        raise ValueError(f"{where}: unknown politeness field {unknown[0]!r} (known: {', '.join(POLITENESS_FIELDS)})")
+    _only_known(table, POLITENESS_FIELDS, "politeness field", where)
     concurrency = table.get("concurrency")
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1):
         raise ValueError(f"{where}: politeness.concurrency must be a positive integer, got {concurrency!r}")
