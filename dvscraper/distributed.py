@@ -286,6 +286,10 @@ class WorkerRegistry:
                 return alive
             time.sleep(BEAT_SECONDS)
 
+    def count_page(self) -> int:
+        """One more page fetched in the crawl -> how many so far (``--max-pages`` over all workers)."""
+        return int(self.client.incr(self.keys.key("pages")))
+
     def claim_cleanup(self) -> bool:
         """Exactly one worker of a finished crawl compacts and deletes its keys."""
         return bool(self.client.set(self.keys.key("cleanup"), self.worker, nx=True, px=600_000))

@@ -113,5 +113,6 @@ DV_REDIS_URL = None  # --redis URL: this process is one worker of a crawl shared
 DV_REDIS_CRAWL = None  # --redis-crawl NAME: the crawl's name in Redis (default: from the start URLs)
 DV_REDIS_IDLE_SECONDS = 5.0  # a worker stops once the frontier stayed empty, all workers idle, this long
 DV_WORKER_ID = None  # default: host-pid-random
+DV_REDIS_MAX_PAGES = 0  # set from --max-pages in a distributed crawl: the budget of all workers together
 DV_REDIS_HOST_LIMIT = True  # the per-host limit holds over all workers (False: per worker only)
 DV_HOST_LIMIT = True  # HostLimitMiddleware holds the per-host limit (Scrapy 2.19's slots don't without a delay)

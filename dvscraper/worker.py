@@ -7,6 +7,8 @@
   lets the spider close (reason ``finished``) once the frontier has stayed empty with
   every worker idle for ``DV_REDIS_IDLE_SECONDS``. While idle it wakes the engine at every
   beat, so requests another worker adds are picked up within a beat.
+- ``--max-pages N`` counts for the whole crawl: each response increments a counter in Redis,
+  and every worker stops (reason ``closespider_pagecount``) once it reaches N.
 - When it closes it hands the partitions its refetched articles went into to Redis and
   leaves; the last worker to leave a finished crawl compacts those partitions (one row per
   article) and deletes the crawl's keys.
@@ -46,6 +48,8 @@ class DistributedCrawlExtension:
         self.quiet_since: float | None = None
         self._loop = None
         self._worked = False  # a request reached the downloader since the last beat
+        self.max_pages = 0  # DV_REDIS_MAX_PAGES: the crawl's page budget over all workers
+        self._capped = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,7 +67,19 @@ class DistributedCrawlExtension:
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
+        ext.max_pages = settings.getint("DV_REDIS_MAX_PAGES", 0)
+        if ext.max_pages:
+            crawler.signals.connect(ext.response_received, signal=signals.response_received)
         return ext
+
+    def response_received(self, response, request, spider) -> None:
+        if self._capped:
+            return
+        if self.registry.count_page() >= self.max_pages:
+            self._capped = True
+            from scrapy.utils.defer import _schedule_coro  # what Scrapy's CloseSpider extension uses
+
+            _schedule_coro(self.crawler.engine.close_spider_async(reason="closespider_pagecount"))
 
     def request_reached_downloader(self, request, spider) -> None:
         self._worked = True
@@ -104,7 +120,10 @@ class DistributedCrawlExtension:
         if partitions:
             client.sadd(keys.partitions, *partitions)
         remaining = self.registry.leave()
-        finished = reason == "finished" and not self.registry.frontier_size()
+        # A crawl ends when its frontier ran dry, or when its page budget was spent (whatever is left
+        # in the frontier then is not wanted: the next crawl of this name starts afresh).
+        finished = (reason == "finished" and not self.registry.frontier_size()) or (
+            reason == "closespider_pagecount" and self.max_pages > 0)
         if remaining and finished:
             # Peers still registered but idle are stopping too, or were killed (their heartbeat
             # lapses within ALIVE_TTL_MS): wait for that, so a dead peer doesn't leave the crawl's

@@ -284,6 +284,31 @@ def test_only_the_last_live_worker_sees_zero_remaining(redis_client, redis_url):
     assert redis_client.smembers(keys.workers) == set()
 
 
+def test_max_pages_is_the_budget_of_the_whole_crawl(redis_url, tmp_path):
+    import redis
+
+    from dvscraper.replay import serve_replay
+
+    budget = 40
+    with serve_replay(generate=120, host="127.0.0.1", latency=0.02) as host:
+        workers = [_start_worker([host], tmp_path / "out", redis_url, "--max-pages", str(budget))
+                   for _ in range(2)]
+        finished = [_finish(worker) for worker in workers]
+        served = host.server_stats()["requests"]
+    for code, out, err, summary in finished:
+        assert code == 0, (out[-1500:], err[-1500:])
+        assert summary["finish_reason"] == "closespider_pagecount"
+    fetched = sum(summary["pages_fetched"] for *_, summary in finished)
+    # Over the budget: each worker's robots.txt, and what was in flight or took a host slot while
+    # the close was on its way (the shared per-host limit bounds that); requests still waiting for
+    # a slot are dropped and recorded as "cancelled" for the next run.
+    slack = 2 + 3 * HOST_LIMIT
+    assert budget <= fetched <= budget + slack, fetched
+    assert served == fetched
+    assert all(set(summary["failures"]) <= {"cancelled", "robots", "http_404"} for *_, summary in finished)
+    assert redis.Redis.from_url(redis_url).keys("dvscraper:*") == []  # the next crawl starts afresh
+
+
 def test_joining_tells_fresh_resumed_and_joined_apart(redis_client, redis_url):
     from dvscraper.distributed import CrawlKeys, WorkerRegistry, connect
 

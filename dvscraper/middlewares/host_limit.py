@@ -25,11 +25,18 @@ from __future__ import annotations
 import os
 import time
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
 TOKEN_META = "dv_host_slot"
+
+
+class CrawlClosing(IgnoreRequest):
+    """A request still waiting for its host's slot when the crawl began to close: not sent."""
+
+    def __init__(self):
+        super().__init__("not fetched: the crawl was closing")
 
 
 def host_limits(settings, host: str) -> tuple[int, float]:
@@ -73,7 +80,8 @@ class LocalHostLimiter:
 
 
 class HostLimitMiddleware:
-    def __init__(self, limiter, settings, stats=None):
+    def __init__(self, limiter, settings, stats=None, engine_of=None):
+        self.engine_of = engine_of or (lambda: None)  # the crawler's engine, once there is one
         self.limiter = limiter
         self.stats = stats
         self.settings = settings
@@ -94,7 +102,7 @@ class HostLimitMiddleware:
             limiter = HostLimiter(connect(url), CrawlKeys(settings.get("DV_REDIS_CRAWL")), lease=lease)
         else:
             limiter = LocalHostLimiter()
-        return cls(limiter, settings, crawler.stats)
+        return cls(limiter, settings, crawler.stats, engine_of=lambda: crawler.engine)
 
     def limits(self, host: str) -> tuple[int, float]:
         found = self._limits.get(host)
@@ -112,12 +120,20 @@ class HostLimitMiddleware:
             wait = self.limiter.try_acquire(host, token, limit=limit, delay=delay)
             if wait <= 0:
                 break
+            if self._closing():
+                # Waiting requests would otherwise go out after the crawl decided to stop
+                # (--max-pages, a signal): dropped, and recorded as "cancelled" for the next run.
+                raise CrawlClosing
             waited = True
             await sleep(min(wait, 0.25))
         if waited and self.stats is not None:
             self.stats.inc_value("dv/host_limit/waited")
         request.meta[TOKEN_META] = (host, token)
         return None
+
+    def _closing(self) -> bool:
+        slot = getattr(self.engine_of(), "_slot", None)  # Scrapy keeps "closing" on its engine slot
+        return bool(slot is not None and getattr(slot, "closing", None))
 
     def process_response(self, request, response, spider=None):
         self._release(request)

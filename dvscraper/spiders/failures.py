@@ -12,6 +12,8 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+
+from dvscraper.middlewares.host_limit import CrawlClosing
 from scrapy.utils.response import response_status_message
 from twisted.internet import error as twisted_errors
 
@@ -44,6 +46,8 @@ def describe_failure(exc: BaseException) -> tuple[str, str, int | None]:
     for classes, kind in _KINDS:
         if isinstance(exc, classes):
             return kind, f"{kind.replace('_', ' ')}: {text}", None
+    if isinstance(exc, CrawlClosing):
+        return "cancelled", str(exc), None
     if isinstance(exc, IgnoreRequest):
         if "robots.txt" in text:
             return "robots", "forbidden by robots.txt", None

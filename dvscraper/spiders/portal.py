@@ -128,6 +128,9 @@ class PortalSpider(scrapy.Spider):
             settings.set("DV_REDIS_CRAWL", name, priority="spider")
             for key, value in scheduler_settings(settings.get("DV_REDIS_URL"), CrawlKeys(name)).items():
                 settings.set(key, value, priority="spider")
+            if params.max_pages:  # --max-pages counts for the whole crawl, not for each worker
+                settings.set("CLOSESPIDER_PAGECOUNT", 0, priority="spider")
+                settings.set("DV_REDIS_MAX_PAGES", params.max_pages, priority="spider")
         # -s DV_OUTPUT_DIR=... on the command line outranks -a output=...: follow what the pipelines see.
         return replace(params, output=Path(settings.get("DV_OUTPUT_DIR")))
 
