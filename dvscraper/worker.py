@@ -77,7 +77,9 @@ class DistributedCrawlExtension:
             return
         if self.registry.count_page() >= self.max_pages:
             self._capped = True
-            from scrapy.utils.defer import _schedule_coro  # what Scrapy's CloseSpider extension uses
+            from scrapy.utils.defer import (
+                _schedule_coro,  # what Scrapy's CloseSpider extension uses
+            )
 
             _schedule_coro(self.crawler.engine.close_spider_async(reason="closespider_pagecount"))
 

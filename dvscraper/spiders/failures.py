@@ -12,11 +12,10 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-
-from dvscraper.middlewares.host_limit import CrawlClosing
 from scrapy.utils.response import response_status_message
 from twisted.internet import error as twisted_errors
 
+from dvscraper.middlewares.host_limit import CrawlClosing
 from dvscraper.middlewares.offsite import OffsiteRedirectError
 from dvscraper.middlewares.redirect_loop import RedirectLoopError
 
