@@ -44,7 +44,6 @@ class Line:
     caption_hint: bool = False
     heading_tag: bool = False
     link_only: bool = False
-    hrefs: tuple[str, ...] = ()
 
     @property
     def words(self) -> int:
@@ -141,14 +140,10 @@ class Flattener:
             if not text:
                 return
             bold = italic = link_only = True
-            links = []
             for c in contexts.values():
                 bold = bold and c.bold
                 italic = italic and c.italic
-                if c.link:
-                    links.append(c.link)
-                else:
-                    link_only = False
+                link_only = link_only and bool(c.link)
             line = Line(
                 text,
                 block,
@@ -159,7 +154,6 @@ class Flattener:
                 block_ctx.caption,
                 heading,
                 link_only,
-                tuple(dict.fromkeys(links)) if links else (),
             )
             if is_stop_line is not None and is_stop_line(line):
                 stopped = True

@@ -38,13 +38,9 @@ _BOMS = (
 _FALLBACK_ENCODINGS = ["utf-8", "windows-1258", "windows-1252"]
 
 
-def decode_html(html: bytes | str) -> str:
-    """Decode page bytes to text: BOM, then a declared charset, then UTF-8, then UnicodeDammit."""
-    return _decode(html)[0]
-
-
 def _decode(html: bytes | str) -> tuple[str, bool]:
-    """``decode_html``, and whether the text is just ``html.decode("utf-8")`` (no BOM)."""
+    """Decode page bytes to text (BOM, then a declared charset, then UTF-8, then UnicodeDammit),
+    and say whether the text is just ``html.decode("utf-8")`` (no BOM)."""
     if isinstance(html, str):
         return html, False
     for bom, encoding in _BOMS:
