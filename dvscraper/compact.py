@@ -128,17 +128,16 @@ def add_compact_parser(commands) -> None:
 
 def run_compact(args: argparse.Namespace) -> int:
     from dvscraper.cli import CliError
-    from dvscraper.lock import OutputLock, OutputLocked, clean_temp_files
+    from dvscraper.lock import OutputLocked, hold_output
 
     output = Path(args.output)
     if not (output / "articles").is_dir():
         raise CliError(f"{output} holds no articles/ to compact", 2)
     try:
-        lock = OutputLock(output).acquire()
+        lock = hold_output(output)  # also deletes .tmp leftovers of killed runs
     except OutputLocked as exc:
         raise CliError(str(exc), 1) from None
     try:
-        clean_temp_files(output)
         from dvscraper.dataset import migrate_legacy_articles
 
         migrate_legacy_articles(OutputLayout(output).articles)  # articles/year=... of older versions

@@ -176,20 +176,14 @@ def crawl(params, overrides: dict | None = None) -> dict:
     overrides["DV_OUTPUT_DIR"] = str(params.output)
     overrides["DV_LOCK_HELD"] = True  # taken here, so a second crawl is refused before Scrapy starts
     settings = project_settings(overrides)
-    from dvscraper.lock import OutputLock, OutputLocked
+    from dvscraper.lock import OutputLocked, hold_output
 
-    distributed = bool(settings.get("DV_REDIS_URL"))
     try:
         # A worker of a distributed crawl shares the folder with the crawl's other workers.
-        lock = OutputLock(params.output).acquire(shared=distributed)
+        lock = hold_output(params.output, shared=bool(settings.get("DV_REDIS_URL")))
     except OutputLocked as exc:
         raise _cli_error(str(exc), EXIT_FAILED) from None
-    if distributed:
-        from dvscraper.lock import clean_temp_files
-
-        if lock.first:  # nobody else writes here: leftovers of killed runs can go
-            clean_temp_files(params.output)
-        lock.share()
+    settings.set("DV_TEMP_FILES_REMOVED", len(lock.removed), priority="cmdline")  # for the run's stats
     try:
         process = CrawlerProcess(settings)
         process.crawl(PortalSpider, params=params)

@@ -6,8 +6,8 @@ holder's PID, host and start time, only to name it in the refusal message::
 
     dvscraper: output/ is in use by another crawl (pid 4242 on host1 since 2024-...); ...
 
-Taking the lock also removes the hidden ``.tmp`` files killed runs left behind
-(``clean_temp_files``): nothing else writes in the folder while we hold it.
+Taking the lock with ``hold_output`` also removes the hidden ``.tmp`` files killed runs left
+behind (``clean_temp_files``) when the folder was free: nothing else writes in it then.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class OutputLock:
         self._fd: int | None = None
         self.shared = False
         self.first = False
+        self.removed: list[Path] = []  # set by hold_output
 
     def acquire(self, *, shared: bool = False) -> OutputLock:
         """Take the lock, or raise ``OutputLocked``.
@@ -139,6 +140,17 @@ class OutputLock:
                 and not _pid_alive(info["pid"]):
             text += ", pid not running here: the lock is held by a child or another namespace"
         return text
+
+
+def hold_output(output: Path | str, *, shared: bool = False) -> OutputLock:
+    """Take ``output``'s lock (``shared``: as a worker of a distributed crawl) -> the held lock, whose
+    ``removed`` lists the ``.tmp`` leftovers of killed runs deleted on the way. Only a holder that
+    found the folder free deletes them: anyone else's are files other workers are writing."""
+    lock = OutputLock(output).acquire(shared=shared)  # raises OutputLocked
+    lock.removed = clean_temp_files(output) if lock.first else []
+    if shared:
+        lock.share()
+    return lock
 
 
 def clean_temp_files(output: Path | str) -> list[Path]:

@@ -14,34 +14,26 @@ from pathlib import Path
 
 from scrapy import signals
 
-from dvscraper.lock import OutputLock, clean_temp_files
+from dvscraper.lock import hold_output
 from dvscraper.state import mark_finished, mark_started
 
 
 class OutputGuardExtension:
-    def __init__(self, output: Path, run_id: str | None, *, lock_held: bool, distributed: bool = False):
+    def __init__(self, output: Path, run_id: str | None, *, lock_held: bool, distributed: bool = False,
+                 removed: int = 0):
         self.output = Path(output)
         self.run_id = run_id
-        self.removed = []
-        if lock_held:  # `dvscraper crawl` took the lock and, when it was the first holder, cleaned up
-            self.lock = None
-            if not distributed:
-                self.removed = clean_temp_files(self.output)
-            return
-        # A worker of a distributed crawl shares the folder with the others (dvscraper/lock.py):
-        # only the first one in may delete temporary files, which are otherwise other workers' files.
-        self.lock = OutputLock(self.output).acquire(shared=distributed)  # raises OutputLocked
-        if self.lock.first:
-            self.removed = clean_temp_files(self.output)
-        if distributed:
-            self.lock.share()
+        # `dvscraper crawl` took the lock (and cleaned up) before Scrapy started: ``removed`` says what.
+        self.lock = None if lock_held else hold_output(self.output, shared=distributed)  # raises OutputLocked
+        self.removed = removed if lock_held else len(self.lock.removed)
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         ext = cls(Path(settings.get("DV_OUTPUT_DIR") or "output"), settings.get("DV_RUN_ID"),
                   lock_held=settings.getbool("DV_LOCK_HELD", False),
-                  distributed=bool(settings.get("DV_REDIS_URL")))
+                  distributed=bool(settings.get("DV_REDIS_URL")),
+                  removed=settings.getint("DV_TEMP_FILES_REMOVED", 0))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         ext.crawler = crawler
@@ -51,7 +43,7 @@ class OutputGuardExtension:
         self.run_id = self.crawler.settings.get("DV_RUN_ID") or self.run_id
         self.output = Path(self.crawler.settings.get("DV_OUTPUT_DIR") or self.output)
         if self.removed:
-            self.crawler.stats.set_value("dv/temp_files_removed", len(self.removed))
+            self.crawler.stats.set_value("dv/temp_files_removed", self.removed)
         mark_started(self.output, self.run_id or "unknown")
 
     def spider_closed(self, spider, reason: str) -> None:

@@ -107,6 +107,7 @@ DV_REFRESH_READ_COUNTS_DAYS = None  # N (--refresh-read-counts N): refetch known
 DV_REPLACE_KNOWN = True  # a refetched known article replaces its row (compacted at close)
 DV_COMPACT_ON_CLOSE = True  # compact the partitions a refetch wrote a second row into
 DV_LOCK_HELD = False  # set by `dvscraper crawl`, which takes <output>/.lock itself
+DV_TEMP_FILES_REMOVED = 0  # set by `dvscraper crawl`: .tmp leftovers it removed on taking the lock
 
 # -- distributed crawls on scrapy-redis (dvscraper/distributed.py) --------------------------------
 DV_REDIS_URL = None  # --redis URL: this process is one worker of a crawl shared through Redis
