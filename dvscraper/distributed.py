@@ -108,6 +108,10 @@ class CrawlKeys:
     def partitions(self) -> str:
         return self.key("refetched_partitions")
 
+    @property
+    def lost(self) -> str:
+        return self.key("lost_workers")
+
     def alive(self, worker: str) -> str:
         return self.key("alive", worker)
 
@@ -173,58 +177,50 @@ def new_worker_id() -> str:
 
 
 # -- who is working ------------------------------------------------------------------------------
-# Leave the crawl atomically: drop this worker, forget workers whose "alive" key expired
-# (killed), and return how many are still alive. Exactly one worker sees 0.
-_LEAVE = """
-redis.call('DEL', KEYS[2], KEYS[3])
-redis.call('SREM', KEYS[1], ARGV[1])
-local alive = 0
-for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('EXISTS', ARGV[2] .. w) == 1 then alive = alive + 1 else redis.call('SREM', KEYS[1], w) end
-end
-return alive
-"""
-
-# Join: prune workers whose "alive" key expired; when none is left and the frontier is empty, the
-# crawl of this name ended without its last worker cleaning up (killed while the others stopped):
-# its duplicate filter and article ids would make this crawl skip everything, so they go.
-_JOIN = """
-local alive = 0
-for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('EXISTS', ARGV[2] .. w) == 1 then alive = alive + 1 else redis.call('SREM', KEYS[1], w) end
-end
-local state = 'joined'
-if alive == 0 then
-  if redis.call('ZCARD', KEYS[4]) > 0 then state = 'resumed' else
-    state = 'fresh'
-    redis.call('DEL', KEYS[5], KEYS[6])
-  end
-end
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-redis.call('SET', KEYS[3], 1, 'PX', ARGV[5])
-return state
-"""
-
-# How many workers are alive, and how many of those busy (dead ones are dropped).
-_ALIVE = """
+# Every script below takes KEYS[1] = the worker set, KEYS[2] = the set of workers lost (killed),
+# ARGV[1] = the "alive" key prefix, ARGV[2] = the "busy" key prefix and ARGV[3] = this worker,
+# and starts by counting the workers: those whose "alive" key expired (killed) move to the lost
+# set, the others are counted, and, leaving out this worker, those busy.
+_COUNT = """
 local alive, busy = 0, 0
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', ARGV[1] .. w) == 1 then
     alive = alive + 1
-    if redis.call('EXISTS', ARGV[2] .. w) == 1 then busy = busy + 1 end
-  else redis.call('SREM', KEYS[1], w) end
+    if w ~= ARGV[3] and redis.call('EXISTS', ARGV[2] .. w) == 1 then busy = busy + 1 end
+  else
+    redis.call('SREM', KEYS[1], w)
+    redis.call('SADD', KEYS[2], w)
+  end
 end
-return {alive, busy}
 """
 
-# Is anyone but ARGV[1] busy? Returns the number of busy workers (expired ones don't count).
-_OTHERS_BUSY = """
-local busy = 0
-for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if w ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. w) == 1 then busy = busy + 1 end
+# -> {alive, busy (others)}
+_ALIVE = _COUNT + "return {alive, busy}\n"
+
+# Leave the crawl atomically (KEYS[3], KEYS[4]: this worker's alive and busy keys) -> how many are
+# still alive. Exactly one worker sees 0.
+_LEAVE = """
+redis.call('SREM', KEYS[1], ARGV[3])
+redis.call('DEL', KEYS[3], KEYS[4])
+""" + _COUNT + "return alive\n"
+
+# Join (KEYS[3], KEYS[4]: this worker's alive and busy keys; KEYS[5..7]: frontier, duplicate filter,
+# article ids; ARGV[4..6]: worker info, alive and busy TTLs). When no worker is alive and the
+# frontier is empty, the crawl of this name ended without its last worker cleaning up (killed
+# while the others stopped): its duplicate filter, article ids and lost workers would make this
+# crawl skip everything, so they go.
+_JOIN = _COUNT + """
+local state = 'joined'
+if alive == 0 then
+  if redis.call('ZCARD', KEYS[5]) > 0 then state = 'resumed' else
+    state = 'fresh'
+    redis.call('DEL', KEYS[6], KEYS[7], KEYS[2])
+  end
 end
-return busy
+redis.call('SADD', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
+redis.call('SET', KEYS[4], 1, 'PX', ARGV[6])
+return state
 """
 
 
@@ -238,7 +234,7 @@ class WorkerRegistry:
         self._leave = client.register_script(_LEAVE)
         self._join = client.register_script(_JOIN)
         self._alive = client.register_script(_ALIVE)
-        self._others_busy = client.register_script(_OTHERS_BUSY)
+        self._prefixes = [keys.alive(""), keys.busy(""), worker]  # ARGV[1..3] of every script
 
     def join(self) -> str:
         """Join the crawl -> ``"joined"`` (others are at work), ``"resumed"`` (nobody is, but the
@@ -247,9 +243,9 @@ class WorkerRegistry:
         info = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()})
         keys = self.keys
         return self._join(
-            keys=[keys.workers, keys.alive(self.worker), keys.busy(self.worker), keys.requests, keys.dupefilter,
-                  keys.article_ids],
-            args=[self.worker, keys.alive(""), info, ALIVE_TTL_MS, BUSY_TTL_MS],
+            keys=[keys.workers, keys.lost, keys.alive(self.worker), keys.busy(self.worker), keys.requests,
+                  keys.dupefilter, keys.article_ids],
+            args=[*self._prefixes, info, ALIVE_TTL_MS, BUSY_TTL_MS],
         ).decode()
 
     def beat(self, busy: bool) -> None:
@@ -261,19 +257,20 @@ class WorkerRegistry:
         pipe.execute()
 
     def others_busy(self) -> int:
-        return int(self._others_busy(keys=[self.keys.workers], args=[self.worker, self.keys.busy("")]))
+        return self.alive_peers()[1]
 
     def frontier_size(self) -> int:
         return int(self.client.zcard(self.keys.requests))
 
     def leave(self) -> int:
         """Leave the crawl; return the number of workers still alive (0: this was the last)."""
-        return int(self._leave(keys=[self.keys.workers, self.keys.alive(self.worker), self.keys.busy(self.worker)],
-                               args=[self.worker, self.keys.alive("")]))
+        keys = self.keys
+        return int(self._leave(keys=[keys.workers, keys.lost, keys.alive(self.worker), keys.busy(self.worker)],
+                               args=self._prefixes))
 
     def alive_peers(self) -> tuple[int, int]:
-        """(workers still alive, of which busy): dead ones are dropped from the set."""
-        alive, busy = self._alive(keys=[self.keys.workers], args=[self.keys.alive(""), self.keys.busy("")])
+        """(workers still alive, how many others of them busy): dead ones are dropped from the set."""
+        alive, busy = self._alive(keys=[self.keys.workers, self.keys.lost], args=self._prefixes)
         return int(alive), int(busy)
 
     def wait_alone(self, timeout: float) -> int:
@@ -285,6 +282,10 @@ class WorkerRegistry:
             if not alive or busy or time.monotonic() >= deadline:
                 return alive
             time.sleep(BEAT_SECONDS)
+
+    def lost_workers(self) -> int:
+        """How many workers of the crawl were killed (stopped beating without leaving)."""
+        return int(self.client.scard(self.keys.lost))
 
     def count_page(self) -> int:
         """One more page fetched in the crawl -> how many so far (``--max-pages`` over all workers)."""

@@ -5,7 +5,8 @@ Scrapyd job all get it. When the crawler is built (before any pipeline opens a f
 it takes ``<output>/.lock`` (unless ``dvscraper crawl`` already holds it:
 ``DV_LOCK_HELD``), deletes the ``.tmp`` leftovers of killed runs and marks the
 state unfinished; when the spider closes (after the pipelines closed and renamed
-their files) it records the finish reason in ``state.json`` and releases the lock.
+their files) it records the finish reason in ``state.json`` and releases the lock. A worker
+of a distributed crawl records ``finished`` only as the last worker of a crawl that lost none.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class OutputGuardExtension:
                  removed: int = 0):
         self.output = Path(output)
         self.run_id = run_id
+        self.distributed = distributed
         # `dvscraper crawl` took the lock (and cleaned up) before Scrapy started: ``removed`` says what.
         self.lock = None if lock_held else hold_output(self.output, shared=distributed)  # raises OutputLocked
         self.removed = removed if lock_held else len(self.lock.removed)
@@ -47,6 +49,10 @@ class OutputGuardExtension:
         mark_started(self.output, self.run_id or "unknown")
 
     def spider_closed(self, spider, reason: str) -> None:
+        if self.distributed and reason == "finished" and not self.crawler.stats.get_value("dv/crawl_finished"):
+            # One worker's share is done; whether the crawl is, only its last worker knows
+            # (DistributedCrawlExtension, which closes first): until it says so, not finished.
+            reason = "worker_finished"
         try:
             mark_finished(self.output, self.run_id or "unknown", reason)
         finally:

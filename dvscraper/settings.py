@@ -58,10 +58,11 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,  # no open console port on a scheduled crawler
     "dvscraper.summary.RunSummaryExtension": 500,
+    # --redis: worker set, idle stop, last-out compaction; closes before the guard (state.json, lock)
+    "dvscraper.worker.DistributedCrawlExtension": 90,
     "dvscraper.output_guard.OutputGuardExtension": 100,  # output lock, .tmp cleanup, state.json
     "dvscraper.progress.ProgressExtension": 510,  # live progress line / periodic lines (DV_PROGRESS)
     "dvscraper.archive.WarcArchiveExtension": 520,  # --archive: every response into output/warc/
-    "dvscraper.worker.DistributedCrawlExtension": 530,  # --redis: worker set, idle stop, last-out compaction
 }
 
 REMOTE_CONTROL_ENABLED = False  # nor a remote code-execution endpoint (enable with -s when wanted)

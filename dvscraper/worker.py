@@ -9,6 +9,9 @@
   beat, so requests another worker adds are picked up within a beat.
 - ``--max-pages N`` counts for the whole crawl: each response increments a counter in Redis,
   and every worker stops (reason ``closespider_pagecount``) once it reaches N.
+- It closes before ``OutputGuardExtension`` (a lower ``EXTENSIONS`` number): the last worker
+  compacts while the output lock is still held, and tells the guard (``dv/crawl_finished``)
+  whether the crawl as a whole finished, which only it can know.
 - When it closes it hands the partitions its refetched articles went into to Redis and
   leaves; the last worker to leave a finished crawl compacts those partitions (one row per
   article) and deletes the crawl's keys.
@@ -135,6 +138,12 @@ class DistributedCrawlExtension:
         if remaining or not finished or not self.registry.claim_cleanup():
             return
         # The last worker of a finished crawl: compact what refetches wrote twice, then forget the crawl.
+        # The crawl is complete (OutputGuardExtension records it finished in state.json) only when
+        # it ran dry and no worker was killed: a killed worker's requests in flight were lost, so
+        # the next crawl must page every listing to its end, as after any unfinished crawl.
+        lost = self.registry.lost_workers()
+        stats.set_value("dv/crawl_finished", reason == "finished" and not lost)
+        stats.set_value("dv/workers_lost", lost)
         pending = sorted(p.decode() if isinstance(p, bytes) else p for p in client.smembers(keys.partitions))
         if pending:
             from dvscraper.compact import compact_output

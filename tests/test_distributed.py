@@ -117,7 +117,9 @@ def two_worker_crawl(two_hosts, sites_file, redis_url, tmp_path_factory):
     finished = [_finish(worker) for worker in workers]
     elapsed = time.monotonic() - started
     after = [host.server_stats() for host in two_hosts]
-    keys_left = redis.Redis.from_url(redis_url).keys("dvscraper:*")
+    crawls = {summary["distributed"]["crawl"] for *_, summary in finished if summary.get("distributed")}
+    assert len(crawls) == 1  # both workers joined one crawl
+    keys_left = redis.Redis.from_url(redis_url).keys(f"dvscraper:{crawls.pop()}:*")
     figures = {
         "pages_per_worker": [summary.get("pages_received") for *_, summary in finished],
         "articles_per_worker": [summary.get("articles_written") for *_, summary in finished],
@@ -306,7 +308,8 @@ def test_max_pages_is_the_budget_of_the_whole_crawl(redis_url, tmp_path):
     assert budget <= fetched <= budget + slack, fetched
     assert served == fetched
     assert all(set(summary["failures"]) <= {"cancelled", "robots", "http_404"} for *_, summary in finished)
-    assert redis.Redis.from_url(redis_url).keys("dvscraper:*") == []  # the next crawl starts afresh
+    crawl = finished[0][3]["distributed"]["crawl"]
+    assert redis.Redis.from_url(redis_url).keys(f"dvscraper:{crawl}:*") == []  # the next crawl starts afresh
 
 
 def test_joining_tells_fresh_resumed_and_joined_apart(redis_client, redis_url):
