@@ -24,7 +24,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--link-to", metavar="URL", help="add a link to URL on every page (off-site link tests)")
     parser.add_argument("--template-variant", choices=("no-read-count",),
                         help="serve the site as after a template change (dvscraper/replay/variants.py)")
-    parser.add_argument("--theme", choices=("fixture", "builtin", "sibling"),
+    from dvscraper.replay.generated import THEMES
+
+    parser.add_argument("--theme", choices=THEMES,
                         help="--generate: the markup (default fixture; sibling: a sibling portal on the same CMS "
                              "in other markup, 60 articles unless --generate)")
     parser.add_argument("--first", type=int, default=0,
