@@ -13,8 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-# A leading dateline such as "(ĐBP) - ", "ĐBP - ", "Điện Biên Phủ - " may come first.
-_DATELINE = r"(?:\(?[^\W\d_][\w.\s]{0,30}\)?\s*[-–—]\s*)?"
+# A leading dateline such as "(ĐBP) - ", "ĐBP - ", "Điện Biên Phủ - ", "ĐIỆN BIÊN PHỦ (TTĐT) - "
+# may come first: a place of up to five words, an agency in brackets, or both, then a dash.
+_DATELINE = (
+    r"(?:(?:\(?[^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,4}\)?\s*)?(?:\([^()]{1,20}\)\s*)?[-–—]\s*)?"
+)
+# The same, strictly: the place in capitals or an agency in brackets ("ĐBP - ", "(TTĐT) - ").
+_STRICT_DATELINE = re.compile(
+    r"^\s*(?:(?P<place>[^\W\d_][^\W\d_.]*(?:\s+[^\W\d_][^\W\d_.]*){0,4})\s*)?"
+    r"(?:\((?P<agency>[^()]{1,20})\)\s*)?[-–—]\s*\S"
+)
 # Time-of-day words that open a Vietnamese lead (Sáng = morning ... Đêm = night).
 _PART_OF_DAY = r"(?:sáng|trưa|chiều|tối|đêm|ngày|hôm|rạng\s+sáng|sáng\s+sớm|cuối\s+giờ\s+chiều|đầu\s+giờ\s+sáng)"
 _RELATIVE = r"(?P<rel>nay|qua|hôm\s+nay|hôm\s+qua)"
@@ -64,3 +72,15 @@ def opens_with_event_date(text: str) -> bool:
     """Does the text open with a day-and-month date expression (``Chiều nay (13/1), ...``)?"""
     match = _OPENING.match(text[:120])
     return bool(match and (match.group("d") or match.group("pd")))
+
+
+def opens_with_dateline(text: str) -> bool:
+    """Does the text open with a news dateline: ``ĐIỆN BIÊN PHỦ (TTĐT) - ``, ``ĐBP - ``,
+    ``(TTĐT) - ``? (A place in capitals, or an agency in brackets, then a dash.)"""
+    match = _STRICT_DATELINE.match(text[:80])
+    if not match:
+        return False
+    place, agency = match.group("place"), match.group("agency")
+    if agency is not None:
+        return agency.strip().isupper()
+    return place is not None and place.isupper() and len(place.replace(" ", "")) >= 2

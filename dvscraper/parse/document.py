@@ -200,14 +200,52 @@ def load_tree(html: bytes | str) -> etree._Element:
 
 def _load(html: bytes | str) -> tuple[str, etree._Element]:
     """The cleaned text and the tree of a page. UTF-8 bytes that cleaning leaves as they are
-    are parsed as they came (the same tree, without handing libxml2 the decoded text)."""
+    are parsed as they came (the same tree, without handing libxml2 the decoded text).
+
+    Character references are decoded by libxml2, after the source was cleaned: a page whose
+    decomposed (NFD) text, zero-width or control characters arrive as references
+    (``o&#768;``, ``&#8203;``, ``&zwj;``) has its tree's text and attributes cleaned too."""
     text, utf8 = _decode(html)
     cleaned = clean_text(text)
+    root = None
     if utf8 and cleaned is text and not _XML_DECL.match(text) and not text.isspace():
         root = _parse_utf8(html)
-        if root is not None:
-            return text, root
-    return cleaned, _parse(cleaned)
+    if root is None:
+        root = _parse(cleaned)
+    if "&" in cleaned and _REFERENCE.search(cleaned):
+        clean_tree(root)
+    return cleaned, root
+
+
+# A numeric character reference, or a named one that stands for an invisible character.
+_REFERENCE = re.compile(r"&#|&(?:zwj|zwnj|shy|lrm|rlm|ZeroWidthSpace|NoBreak|nbsp);?", re.I)
+
+
+def _clean_value(value: str) -> str:
+    if value.isascii():
+        return _INVISIBLE.sub("", value) if any(ch in value for ch in _INVISIBLE_PROBES) else value
+    return clean_text(value)
+
+
+def clean_tree(root: etree._Element) -> None:
+    """``clean_text`` applied to every text, tail and attribute value of the tree in place."""
+    for el in root.iter():
+        text = el.text
+        if text and not (text.isascii() and text.isprintable()):
+            cleaned = _clean_value(text)
+            if cleaned != text:
+                el.text = cleaned
+        tail = el.tail
+        if tail and not (tail.isascii() and tail.isprintable()):
+            cleaned = _clean_value(tail)
+            if cleaned != tail:
+                el.tail = cleaned
+        if el.tag.__class__ is str and el.attrib:
+            for name, value in el.attrib.items():
+                if value and not (value.isascii() and value.isprintable()):
+                    cleaned = _clean_value(value)
+                    if cleaned != value:
+                        el.set(name, cleaned)
 
 
 def _parse_utf8(data: bytes) -> etree._Element | None:

@@ -148,6 +148,19 @@ def _free_date_hint(rest: str) -> bool:
     return bool(_FREE_DATE.match(rest))
 
 
+def read_count_in(el) -> str | None:
+    """The count after a read-count label in the (short) text of ``el`` or of its parent."""
+    for node in (el, el.getparent()):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        text = spaced_text_within(node, _MAX_META_CHARS)
+        if text is not None:
+            match = _READ.search(text)
+            if match:
+                return match.group("count")
+    return None
+
+
 def _read_near(el) -> str | None:
     """A read count beside the meta line: in the (short) parent, or in a short neighbouring
     block of the line or of one of its three nearest ancestors (the next or previous table

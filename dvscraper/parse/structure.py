@@ -11,7 +11,7 @@ from lxml import etree
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, collapsed_text_within, text_of, text_within
 from dvscraper.normalize.urls import absolute_url, canonical_url
-from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below
+from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below, holds
 from dvscraper.parse.document import phrase_pattern, trie_pattern
 from dvscraper.parse.labels import (
     label_key,
@@ -95,6 +95,11 @@ def find_title(meta_el, url: str, *, own: str | None = None):
         if _DATE_ONLY.match(candidate) and match_published(candidate) is not None:
             break  # the header date ("Thứ Ba, ngày 10/01/2023"): the page header is above
         if not _acceptable_title(candidate):
+            if len(seen) == 1 and _names_site_or_menu(candidate) and _beside(el, meta_el):
+                # what stands right where the title stands is the title, whatever its words
+                # (the intro page "Đảng bộ tỉnh Điện Biên"): the site name in the header or
+                # a menu item is never the block just before the meta line
+                return candidate, el, False
             continue
         if past_crumb and not _heading_like(el):
             break  # above the breadcrumb: the page header or menu, not a title
@@ -108,6 +113,25 @@ def find_title(meta_el, url: str, *, own: str | None = None):
     if fallback is not None:
         return fallback[0], fallback[1], _links_elsewhere(fallback[1], url, own)
     return None, None, False
+
+
+def _names_site_or_menu(text: str) -> bool:
+    return len(text) >= 4 and is_site_name(text) and not is_toolbar_text(text)
+
+
+def _beside(el, meta_el) -> bool:
+    """Is ``el`` the block right before the meta line: a sibling of it or of one of its two
+    nearest ancestors, with no link to another page?"""
+    if el.tag == "a" or any(True for _ in el.iterancestors("a")) or holds(el, "a"):
+        return False
+    node = meta_el
+    for _ in range(3):
+        if node is None:
+            return False
+        if el.getparent() is node.getparent():
+            return True
+        node = node.getparent()
+    return False
 
 
 def _acceptable_title(text: str) -> bool:
