@@ -63,7 +63,8 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None 
     return RawArticle(
         url=canonical_url(url),
         title=title,
-        breadcrumb=tuple(structure.find_breadcrumb(page, profile.select("breadcrumb", page))),
+        breadcrumb=tuple(structure.find_breadcrumb(
+            page, profile.select("breadcrumb", page), url=page.base_url(url), meta_el=chosen.element)),
         published_raw=chosen.published_raw,
         read_count_raw=read_count_raw,
         summary=summary,

@@ -69,7 +69,7 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
         if target is None or target in (own, own_root):
             continue  # this listing itself (its breadcrumb item, its first page): never a teaser
         text = texts[a] = _link_text(a)
-        if len(text.split()) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
+        if _word_count(text) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
             continue
         links.append((a, href, text))
     if not links:
@@ -80,17 +80,25 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     groups: dict = {}
     for a, href, text in links:
         el = _item_element(a, href, title_links)
+        shown = collapse(text_of(el))
+        if len(shown) <= 300 and structure.is_breadcrumb(el, shown):
+            continue  # "Trang chủ » Tin tức - Sự kiện »": the page's trail, not a teaser
         members = groups.setdefault(el.getparent(), [])
         if all(href != other for _, other, _ in members):  # one teaser per target in a group: the first
             members.append((el, href, text))
-    scored = [(sum(_richness(el, text) for el, _, text in members), parent, members) for parent, members in groups.items()]
+    # A group's weight grows with the square of each teaser's richness: ten teasers with
+    # summaries, thumbnails and dates outweigh twenty bare "most read" titles with dates.
+    scored = []
+    for parent, members in groups.items():
+        richness = [_richness(el, text) for el, _, text in members]
+        scored.append((sum(r * r for r in richness), sum(richness), parent, members))
     scored.sort(key=lambda s: s[0], reverse=True)
-    best_score, best_parent, _ = scored[0]
-    if best_score <= 0:
+    best_weight, _, best_parent, _ = scored[0]
+    if best_weight <= 0:
         return []
     region = structure.article_container(best_parent, structure.foreign_markers(page, []))
     chosen = []
-    for score, parent, members in scored:
+    for _, score, parent, members in scored:
         inside = parent is region or any(anc is region for anc in parent.iterancestors())
         if parent is best_parent or (inside and score >= len(members) * 2):
             chosen.extend(members)
@@ -99,6 +107,11 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     seen: set[str] = set()
     chosen = [m for m in chosen if not (m[1] in seen or seen.add(m[1]))]  # one teaser per target
     return [_teaser(el, href, title, resolve) for el, href, title in chosen]
+
+
+def _word_count(text: str) -> int:
+    """Words of a link text, a lone dash or bullet not counted ("Tin tức - Sự kiện": 4)."""
+    return sum(1 for word in text.split() if any(ch.isalnum() for ch in word))
 
 
 def _item_element(a, href: str, title_links: dict):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from urllib.parse import urlsplit
+
 from lxml import etree
 
 
@@ -21,6 +23,7 @@ from dvscraper.parse.labels import (
     FOLDED_SITE_NAMES,
     RELATED_HEADINGS,
     HOME_CRUMBS,
+    SITE_NAMES,
     SIDEBAR_WIDGETS,
     TOOLBAR_TEXTS,
 )
@@ -87,9 +90,9 @@ def find_title(meta_el, url: str, *, own: str | None = None):
         candidate = collapse(text_of(el))
         if not candidate:
             continue
-        if _SIDEBAR_RE.match(candidate) or (past_crumb and _is_breadcrumb(el, candidate)):
+        if _SIDEBAR_RE.match(candidate) or (past_crumb and is_breadcrumb(el, candidate)):
             break
-        if _is_breadcrumb(el, candidate):
+        if is_breadcrumb(el, candidate):
             past_crumb = True  # "title, breadcrumb, meta line" (a sibling template): look above it once
             continue
         if _DATE_ONLY.match(candidate) and match_published(candidate) is not None:
@@ -227,15 +230,138 @@ def fallback_title(root) -> str | None:
 
 
 # -- breadcrumb -------------------------------------------------------------------------------
-def find_breadcrumb(page, selected: list | None = None) -> list[str]:
+def find_breadcrumb(page, selected: list | None = None, *, url: str | None = None, meta_el=None) -> list[str]:
     """``['Trang chủ', 'Giới thiệu chung']`` as shown; ``[]`` when the page has none.
 
-    ``selected``: elements the site profile's breadcrumb selector found (the fast path)."""
+    ``selected``: elements the site profile's breadcrumb selector found (the fast path). Then
+    a short trail of text that starts at the home item and is joined by ">", "/", "»" or "›";
+    then, with ``url``, a short row of links that starts at a link to the home page (its text,
+    or a home icon) — the nearest such row before the meta line ``meta_el``."""
     if selected:
         for el in selected[:1]:
             items = _crumb_items(el)
             if len(items) >= 2:
                 return items
+    found = _text_breadcrumb(page)
+    if found or url is None:
+        return found
+    return _link_row_breadcrumb(page, url, meta_el)
+
+
+_HOME_PATHS = frozenset(("", "/", "/default.aspx", "/index.aspx", "/index.html", "/index.php", "/home", "/trang-chu"))
+_MAX_CRUMB_ROW_CHARS = 250
+
+
+def _link_row_breadcrumb(page, url: str, meta_el) -> list[str]:
+    """The row of 2-6 links led by a link to the home page, nearest before the meta line."""
+    home_host = urlsplit(url).hostname
+    home_links = []
+    for link in page.body.iter("a"):
+        target = absolute_url(url, link.get("href"))
+        if target is None:
+            continue
+        parts = urlsplit(target)
+        if parts.hostname == home_host and parts.path.lower() in _HOME_PATHS and not parts.query:
+            home_links.append(link)
+    if not home_links:
+        return []
+    # the page's header: the site's name, and home links other than a row's own (the logo)
+    header = [text.getparent() for name in page.occurrences(SITE_NAMES) for text in _TEXT_WITH(page.body, name=name)]
+    best = None
+    for link in home_links:
+        row = _row_led_by(link)
+        if row is None:
+            continue
+        if meta_el is not None and _in_header_with(row, meta_el, header, home_links):
+            continue  # a menu of the page's header, not the trail of the content column
+        if meta_el is not None and _follows(row, meta_el):
+            if best is None:
+                best = row  # a breadcrumb under the title (a sibling template): the first one
+            break
+        best = row
+    return _row_items(best) if best is not None else []
+
+
+_TEXT_WITH = etree.XPath(".//text()[contains(., $name)]")
+
+
+def _in_header_with(row, meta_el, header: list, home_links: list) -> bool:
+    """Does the smallest block holding both ``row`` and the meta line also hold the page's
+    header (the site's name, another home link such as the logo)? Then the row is the
+    header's menu: a breadcrumb meets the title lower, inside the content column."""
+    shared = common_ancestor(row, meta_el)
+    for mark in [*header, *home_links]:
+        if mark is None or _within(mark, row) or mark is row:
+            continue
+        if _within(mark, shared):
+            return True
+    return False
+
+
+def _follows(el, ref) -> bool:
+    """Does ``el`` start after ``ref`` in document order?"""
+    chain = [ref, *ref.iterancestors()]
+    position = {node: index for index, node in enumerate(chain)}
+    below = None
+    for node in (el, *el.iterancestors()):
+        if node in position:
+            index = position[node]
+            if node is el:
+                return False  # ``el`` holds ``ref``: it starts before it
+            if index == 0:
+                return True  # ``ref`` holds ``el``
+            return node.index(chain[index - 1]) < node.index(below)
+        below = node
+    return False
+
+
+def _row_led_by(link):
+    """The element holding a short row of crumbs whose first crumb is ``link``."""
+    el = link
+    for _ in range(3):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        text = collapsed_text_within(parent, _MAX_CRUMB_ROW_CHARS)
+        if text is None:
+            return None
+        crumbs = _row_crumbs(parent)
+        if len(crumbs) >= 2:
+            if crumbs[0] is not link and not _within(link, crumbs[0]):
+                return None  # the home link must lead the row
+            return parent if len(crumbs) <= _MAX_CRUMBS else None
+        el = parent
+    return None
+
+
+def _within(el, ancestor) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _row_crumbs(row) -> list:
+    """The crumbs of a row: its links, or its list items."""
+    items = [child for child in row if child.tag in ("li", "dd")]
+    if len(items) >= 2:
+        return items
+    return [a for a in row.iter("a")]
+
+
+def _row_items(row) -> list[str]:
+    items = []
+    for crumb in _row_crumbs(row):
+        text = collapse(text_of(crumb)).strip(" >/»›|")
+        if not text:
+            for img in crumb.iter("img"):
+                text = collapse(img.get("alt") or img.get("title") or "")
+                break
+        if not text:
+            text = collapse(crumb.get("title") or "")
+        if text:
+            items.append(text)
+    return items if len(items) >= 2 else []
+
+
+def _text_breadcrumb(page) -> list[str]:
     for el, is_tail in page.scan().home_hits:
         if is_tail:
             el = el.getparent()
@@ -245,7 +371,7 @@ def find_breadcrumb(page, selected: list | None = None) -> list[str]:
             candidate = collapsed_text_within(el, 300)
             if candidate is None:
                 break
-            if _is_breadcrumb(el, candidate):
+            if is_breadcrumb(el, candidate):
                 items = _crumb_items(el)
                 if len(items) >= 2:
                     return items
@@ -253,7 +379,7 @@ def find_breadcrumb(page, selected: list | None = None) -> list[str]:
     return []
 
 
-def _is_breadcrumb(el, text: str) -> bool:
+def is_breadcrumb(el, text: str) -> bool:
     """A short trail that starts at the home item: "Trang chủ > Giới thiệu chung"; with a
     breadcrumb class, a lead-in such as "Bạn đang ở:" (you are here) may come first."""
     if len(text) > 300:
