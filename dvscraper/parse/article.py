@@ -275,6 +275,8 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
 
 
 def _reads_as_heading(line: Line) -> bool:
+    if is_credit(line.text):
+        return False  # "Bài, ảnh: Lò Thị Ngọc" in bold is a byline, never a sub-heading
     if line.heading_tag:
         return line.words <= _MAX_HEADING_WORDS
     return line.bold and line.words <= _MAX_HEADING_WORDS and len(line.text) <= _MAX_HEADING_CHARS

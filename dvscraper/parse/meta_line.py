@@ -83,9 +83,35 @@ def _meta_at(el, seen: set) -> MetaLine | None:
         meta = read_meta(el, text)
         if meta is not None:
             # a block that also holds the title is not the meta line
-            return None if _holds_heading(el) else _whole_line(meta, text)
+            if _holds_heading(el):
+                return None
+            meta, text = _fuller(meta, text)
+            return _whole_line(meta, text)
         el = el.getparent()
     return None
+
+
+def _fuller(meta: MetaLine, text: str) -> tuple[MetaLine, str]:
+    """The meta line read from an ancestor when the element cut it short: the line's words
+    split over several spans ("<span>Thời gian đăng: 13/01/2023 </span><span>05:36:49 PM -
+    Lượt </span><span>đọc: 7444</span>") give the date alone in the first one."""
+    el = meta.element
+    for _ in range(2):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html") or len(parent) > _MAX_META_CHILDREN:
+            break
+        wider = spaced_text_within(parent, _MAX_META_CHARS)
+        if wider is None or _holds_heading(parent):
+            break
+        found = read_meta(parent, wider)
+        if found is None or found.published_raw is None:
+            break
+        if len(found.published_raw) > len(meta.published_raw or "") or (
+            found.read_count_raw is not None and meta.read_count_raw is None
+        ):
+            meta, text = found, wider
+        el = parent
+    return meta, text
 
 
 def _holds_heading(el) -> bool:

@@ -389,7 +389,11 @@ def is_breadcrumb(el, text: str) -> bool:
         home = _HOME_IN_TEXT.search(text)
         return home is not None and home.start() <= 40
     if not label_key(text).startswith(tuple(FOLDED_HOME)):
-        return False
+        # a lead-in ending in a colon may come first: "Bạn đang ở: Trang chủ / ..."
+        home = _HOME_IN_TEXT.search(text)
+        if home is None or not 0 < home.start() <= 30 or not text[: home.start()].rstrip().endswith(":"):
+            return False
+        text = text[home.start() :]
     rest = text[len(text.split()[0]) :]
     return bool(_CRUMB_SEP.search(rest))
 
