@@ -221,10 +221,15 @@ def _load(html: bytes | str) -> tuple[str, etree._Element]:
 _REFERENCE = re.compile(r"&#|&(?:zwj|zwnj|shy|lrm|rlm|ZeroWidthSpace|NoBreak|nbsp);?", re.I)
 
 
+# Characters an lxml tree can hold (XML 1.0): a reference to anything else is dropped.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _clean_value(value: str) -> str:
-    if value.isascii():
-        return _INVISIBLE.sub("", value) if any(ch in value for ch in _INVISIBLE_PROBES) else value
-    return clean_text(value)
+    value = _NOT_XML.sub("", _INVISIBLE.sub("", value))
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value
 
 
 def clean_tree(root: etree._Element) -> None:
@@ -245,7 +250,10 @@ def clean_tree(root: etree._Element) -> None:
                 if value and not (value.isascii() and value.isprintable()):
                     cleaned = _clean_value(value)
                     if cleaned != value:
-                        el.set(name, cleaned)
+                        try:
+                            el.set(name, cleaned)
+                        except ValueError:  # a name libxml2 let through that lxml refuses to set
+                            continue
 
 
 def _parse_utf8(data: bytes) -> etree._Element | None:
