@@ -25,7 +25,7 @@ _STRICT_DATELINE = re.compile(
 )
 # Time-of-day words that open a Vietnamese lead (Sáng = morning ... Đêm = night).
 _PART_OF_DAY = r"(?:sáng|trưa|chiều|tối|đêm|ngày|hôm|rạng\s+sáng|sáng\s+sớm|cuối\s+giờ\s+chiều|đầu\s+giờ\s+sáng)"
-_RELATIVE = r"(?P<rel>nay|qua|hôm\s+nay|hôm\s+qua)"
+_RELATIVE = r"(?P<rel>nay|qua|mai|hôm\s+nay|hôm\s+qua|ngày\s+mai)"
 # d/m, d-m or d.m (a range "14-15/1" keeps the first day); an optional /yyyy.
 _DAY_MONTH = (
     r"(?P<d>\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s*[/.\-]\s*(?P<m>\d{1,2})"
@@ -56,6 +56,8 @@ def event_date_from_lead(lead: str | None, published_at: dt.datetime | None) -> 
             return None  # e.g. "Ngày càng nhiều ..." / "Sáng kiến ...": no date expression
         if "qua" in rel:
             return published_day - dt.timedelta(days=1)
+        if "mai" in rel:  # "Sáng mai" (tomorrow morning): the day after publication
+            return published_day + dt.timedelta(days=1)
         return published_day
     try:
         if year:

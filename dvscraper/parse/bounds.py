@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from dvscraper.normalize.text import collapse, text_of, text_within
 from dvscraper.normalize.urls import absolute_url
-from dvscraper.parse.blocks import BLOCK_TAGS, BREAK, Line, Picture
+from dvscraper.parse.blocks import BLOCK_TAGS, BREAK, IMAGE_TAGS, Line, Picture
 from dvscraper.parse.byline import is_credit, reads_as_byline
 
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(?:$|[?#])", re.I)
@@ -112,7 +112,7 @@ def _same_host(target: str, url: str) -> bool:
 
 
 def _holds_image(el) -> bool:
-    return any(True for _ in el.iter("img"))
+    return any(True for _ in el.iter(*IMAGE_TAGS))
 
 
 def _block_of(el):

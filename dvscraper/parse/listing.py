@@ -19,10 +19,10 @@ from dvscraper.normalize.dates import match_published, parse_published
 from dvscraper.normalize.text import collapse, text_of, spaced_text
 from dvscraper.normalize.urls import canonical_url, resolver
 from dvscraper.parse import structure
-from dvscraper.parse.blocks import Line, below, flatten, holds, make_picture
+from dvscraper.parse.blocks import IMAGE_TAGS, Line, below, flatten, holds_image, make_picture
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture
-from dvscraper.parse.labels import FOLDED_MORE, FOLDED_NEXT, label_key
+from dvscraper.parse.labels import FOLDED_MORE, FOLDED_NEXT, MORE_LINK_TEXTS, label_key
 from dvscraper.parse.profile import SiteProfile
 from dvscraper.records import ListingItem, ListingPage, NotAnArticle
 
@@ -66,8 +66,8 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
             except ValueError:  # a bad port
                 target = None
             canonical[href] = target
-        if target is None or target in (own, own_root):
-            continue  # this listing itself (its breadcrumb item, its first page): never a teaser
+        if target is None or target in (own, own_root) or _same_listing(target, own):
+            continue  # this listing itself (its breadcrumb item, any of its pages): never a teaser
         text = texts[a] = _link_text(a)
         if _word_count(text) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
             continue
@@ -109,6 +109,18 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     return [_teaser(el, href, title, resolve) for el, href, title in chosen]
 
 
+def _same_listing(target: str, own: str) -> bool:
+    """Is ``target`` another page of this listing (the same path and query but the page number)?"""
+    if "?" not in target and "?" not in own:
+        return False
+    a, b = urlsplit(target), urlsplit(own)
+    if (a.netloc, a.path.lower()) != (b.netloc, b.path.lower()):
+        return False
+    rest = lambda query: sorted((k.lower(), v) for k, v in parse_qsl(query, keep_blank_values=True)  # noqa: E731
+                                if k.lower() not in _PAGE_PARAMS)
+    return rest(a.query) == rest(b.query)
+
+
 def _word_count(text: str) -> int:
     """Words of a link text, a lone dash or bullet not counted ("Tin tức - Sự kiện": 4)."""
     return sum(1 for word in text.split() if any(ch.isalnum() for ch in word))
@@ -133,7 +145,7 @@ def _richness(el, title: str) -> int:
     score = 1
     if extra > 60:
         score += 2
-    if holds(el, "img"):
+    if holds_image(el):
         score += 1
     if match_published(text) is not None:
         score += 1
@@ -144,7 +156,7 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     date = match_published(spaced_text(el))
     published = parse_published(date.group(0)) if date else None
     thumbnail = None
-    for img in below(el, "img"):
+    for img in below(el, *IMAGE_TAGS):
         picture = make_picture(img, standalone=True)
         if not is_furniture(picture):
             thumbnail = resolve(picture.src)
@@ -153,7 +165,7 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     for line in flatten(el):
         if not isinstance(line, Line) or line.link_only or line.text == title:
             continue
-        candidate = _strip_meta(line.text)
+        candidate = _MORE_AT_END.sub("", _strip_meta(line.text))
         if label_key(candidate) in FOLDED_MORE or len(candidate.split()) < _MIN_SUMMARY_WORDS:
             continue
         if summary is None or len(candidate) > len(summary):
@@ -161,6 +173,10 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     return ListingItem(url=href, title=title, published_at=published, summary=summary, thumbnail=thumbnail)
 
 
+# A "read more" link closing the summary: "... thông tin. Chi tiết »" (its label is no prose).
+_MORE_AT_END = re.compile(
+    r"\s*[\[(]?\s*(?:" + "|".join(re.escape(m) for m in MORE_LINK_TEXTS) + r")\s*[»›>….\])]*\s*$", re.I
+)
 _META_PREFIX = re.compile(r"^\(?\s*(?:thời gian đăng|ngày đăng|cập nhật)?\s*:?\s*")
 
 

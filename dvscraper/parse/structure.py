@@ -46,6 +46,7 @@ _MARKER_TOKENS = frozenset(
 )
 _SIDEBAR_RE = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in SIDEBAR_WIDGETS) + r")\b", re.I)
 _TOOLBAR_RE = re.compile(r"^[\W_]*(?:" + "|".join(re.escape(w) for w in TOOLBAR_TEXTS) + r")\b", re.I)
+_LABEL_TAGS = frozenset(("dt", "th", "label", "legend"))
 _INLINE_PARENTS = frozenset("span a b strong em i u font small big sup sub label time mark cite q s strike".split())
 
 
@@ -90,6 +91,8 @@ def find_title(meta_el, url: str, *, own: str | None = None):
         candidate = collapse(text_of(el))
         if not candidate:
             continue
+        if el.tag in _LABEL_TAGS or candidate.endswith(":"):
+            continue  # the info block's own label ("<dt>Chi tiết</dt><dd>Cập nhật: ...</dd>")
         if _SIDEBAR_RE.match(candidate) or (past_crumb and is_breadcrumb(el, candidate)):
             break
         if is_breadcrumb(el, candidate):
@@ -127,11 +130,18 @@ def _beside(el, meta_el) -> bool:
     nearest ancestors, with no link to another page?"""
     if el.tag == "a" or any(True for _ in el.iterancestors("a")) or holds(el, "a"):
         return False
+    shown = collapse(text_of(el))
+    own = [el]  # the title's block and the wrappers that hold nothing else (a td in its tr)
+    for wrapper in el.iterancestors():
+        if len(own) == 3 or collapse(text_of(wrapper)) != shown:
+            break
+        own.append(wrapper)
+    parents = {node.getparent() for node in own}
     node = meta_el
     for _ in range(3):
         if node is None:
             return False
-        if el.getparent() is node.getparent():
+        if node.getparent() in parents:
             return True
         node = node.getparent()
     return False
@@ -263,6 +273,8 @@ def _link_row_breadcrumb(page, url: str, meta_el) -> list[str]:
         parts = urlsplit(target)
         if parts.hostname == home_host and parts.path.lower() in _HOME_PATHS and not parts.query:
             home_links.append(link)
+        elif label_key(collapse(text_of(link))) in FOLDED_HOME:
+            home_links.append(link)  # "Trang chủ" as shown, whatever its link
     if not home_links:
         return []
     # the page's header: the site's name, and home links other than a row's own (the logo)
@@ -355,7 +367,10 @@ def _row_items(row) -> list[str]:
                 text = collapse(img.get("alt") or img.get("title") or "")
                 break
         if not text:
-            text = collapse(crumb.get("title") or "")
+            for node in (crumb, *crumb.iter("a")):
+                text = collapse(node.get("title") or node.get("aria-label") or "")
+                if text:
+                    break
         if text:
             items.append(text)
     return items if len(items) >= 2 else []
@@ -399,6 +414,27 @@ def is_breadcrumb(el, text: str) -> bool:
 
 
 def _crumb_items(el) -> list[str]:
+    items = _text_crumb_items(el)
+    home = _icon_home_text(el)
+    if items and home and label_key(items[0]) not in FOLDED_HOME:
+        items = [home, *items]  # the home crumb shown as an icon: its title or alt as shown
+    return items if len(items) <= _MAX_CRUMBS else []
+
+
+def _icon_home_text(el) -> str | None:
+    """The title (or alt) of a first link that shows only an icon."""
+    for link in el.iter("a"):
+        if collapse(text_of(link)):
+            return None
+        for value in (link.get("title"), link.get("aria-label"), *(i.get("alt") for i in link.iter("img"))):
+            text = collapse(value)
+            if text and label_key(text) in FOLDED_HOME:
+                return text
+        return None
+    return None
+
+
+def _text_crumb_items(el) -> list[str]:
     text = collapse(text_of(el))
     if _CRUMB_SEP.search(text):
         parts = _CRUMB_SEP.split(text)
