@@ -27,7 +27,7 @@ import re
 from urllib.parse import urlsplit
 
 from dvscraper.normalize.text import collapse, text_of, text_within
-from dvscraper.normalize.urls import absolute_url
+from dvscraper.normalize.urls import resolver
 from dvscraper.parse.blocks import BLOCK_TAGS, BREAK, IMAGE_TAGS, Line, Picture
 from dvscraper.parse.byline import is_credit, reads_as_byline
 
@@ -38,6 +38,7 @@ _COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b|bản\s+quyền\b)", re.
 _CARD_MAX_CHARS = 600  # a teaser card is small: a title, a date, a line or two of summary
 _MIN_PARAGRAPH_WORDS = 12  # a real paragraph of prose
 _MAX_BOX_TITLE_WORDS = 10
+_BLOCKS = tuple(BLOCK_TAGS)
 _INLINE_CONTEXT = 15  # characters of prose on a side of a link that make it part of a sentence
 
 
@@ -46,10 +47,14 @@ def teaser_roots(container, meta_el, url: str, own: str | None) -> set:
     link to a file: teaser cards, list items of other articles, attachment rows."""
     meta_chain = {meta_el, *meta_el.iterancestors()}
     roots: set = set()
-    for link in container.iter("a"):
-        if link in roots:
-            continue
-        target = _teaser_target(link, url, own)
+    links = list(container.iter("a"))
+    if not links:
+        return roots
+    resolve = resolver(url)
+    targets = {link: _teaser_target(link, resolve, own) for link in links}
+    small: dict = {}  # element -> does its text fit a card? (asked once per element)
+    for link in links:
+        target = targets[link]
         if target is None:
             continue
         root = link
@@ -57,7 +62,10 @@ def teaser_roots(container, meta_el, url: str, own: str | None) -> set:
             parent = root.getparent()
             if parent is None or parent in meta_chain or parent is container:
                 break
-            if text_within(parent, _CARD_MAX_CHARS) is None or not _one_card(parent, root, target, url, own):
+            fits = small.get(parent)
+            if fits is None:
+                fits = small[parent] = text_within(parent, _CARD_MAX_CHARS) is not None
+            if not fits or not _one_card(parent, root, target, targets):
                 break
             root = parent
         if root not in meta_chain:
@@ -65,16 +73,18 @@ def teaser_roots(container, meta_el, url: str, own: str | None) -> set:
     return roots
 
 
-def _teaser_target(link, url: str, own: str | None) -> str | None:
+def _teaser_target(link, resolve, own: str | None) -> str | None:
     """The page or file a teaser's link leads to; None for a link that is no teaser's."""
-    target = absolute_url(url, link.get("href"))
+    href = link.get("href")
+    if not href:
+        return None
+    target = resolve(href)
     if target is None or _PHOTO_LINK.search(target):
         return None  # no page, or a photo linked to its full-size file
     if not _FILE_LINK.search(target):
         if own is not None and target.rstrip("/").lower() == own:
             return None
-        text = collapse(text_of(link))
-        if len(text.split()) < 4 and not (_holds_image(link) and _same_host(target, url)):
+        if len(text_of(link).split()) < 4 and not (_holds_image(link) and _same_host(target, own)):
             return None  # a menu item, "Xem thêm", a page number, a share button
     if _inline(link):
         return None  # a link inside a sentence of the article
@@ -86,29 +96,33 @@ def _teaser_target(link, url: str, own: str | None) -> str | None:
     return target
 
 
-def _one_card(parent, root, target: str, url: str, own: str | None) -> bool:
+def _one_card(parent, root, target: str, targets: dict) -> bool:
     """Is ``parent`` still one teaser: no link to another teaser's target, at most one line of
     prose (its summary) and no credit line beside ``root``?"""
     for link in parent.iter("a"):
         if link is root or _within(link, root):
             continue
-        other = _teaser_target(link, url, own)
+        other = targets.get(link)
         if other is not None and other != target:
             return False  # a second teaser: ``parent`` is the list, not the card
     prose = 0
-    for el in parent.iter():
-        if el is parent or el.tag.__class__ is not str or el.tag not in BLOCK_TAGS or _within(el, root):
+    for child in parent:
+        if child is root or child.tag.__class__ is not str:
             continue
-        shown = collapse(text_of(el))
-        if is_credit(shown):
-            return False
-        if len(shown.split()) >= _MIN_PARAGRAPH_WORDS and not any(True for _ in el.iter("a")):
-            prose += 1
+        for el in child.iter(*_BLOCKS):
+            shown = text_of(el)
+            words = shown.split()
+            if not words:
+                continue
+            if is_credit(" ".join(words)):
+                return False
+            if len(words) >= _MIN_PARAGRAPH_WORDS and not any(True for _ in el.iter("a")):
+                prose += 1
     return prose <= 1
 
 
-def _same_host(target: str, url: str) -> bool:
-    return urlsplit(target).hostname == urlsplit(url).hostname
+def _same_host(target: str, own: str | None) -> bool:
+    return own is not None and urlsplit(target).hostname == urlsplit(own).hostname
 
 
 def _holds_image(el) -> bool:

@@ -233,7 +233,20 @@ def _clean_value(value: str) -> str:
 
 
 def clean_tree(root: etree._Element) -> None:
-    """``clean_text`` applied to every text, tail and attribute value of the tree in place."""
+    """``clean_text`` applied to every text, tail and attribute value of the tree in place
+    (when the tree's text is clean already, to the attributes a record reads: those of
+    images and links)."""
+    shown = etree.tostring(root, method="text", encoding=str)
+    if not any(ch in shown for ch in _INVISIBLE_PROBES) and (
+        shown.isascii() or unicodedata.is_normalized("NFC", shown)
+    ) and not _NOT_XML.search(shown):
+        for el in root.iter("img", "amp-img", "a"):
+            for name, value in el.attrib.items():
+                if value and not (value.isascii() and value.isprintable()):
+                    cleaned = _clean_value(value)
+                    if cleaned != value:
+                        el.set(name, cleaned)
+        return
     for el in root.iter():
         text = el.text
         if text and not (text.isascii() and text.isprintable()):

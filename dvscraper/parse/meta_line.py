@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import spaced_text_within
-from dvscraper.parse.blocks import holds
+from dvscraper.parse.blocks import BLOCK_TAGS, holds
 from dvscraper.parse.labels import PUBLISHED_LABELS, READ_COUNT_LABELS
 
 
@@ -85,10 +85,23 @@ def _meta_at(el, seen: set) -> MetaLine | None:
             # a block that also holds the title is not the meta line
             if _holds_heading(el):
                 return None
-            meta, text = _fuller(meta, text)
+            if ":" not in (meta.published_raw or "") or (el.tag not in BLOCK_TAGS and _continued(el)):
+                meta, text = _fuller(meta, text)  # a date without its time, or a span cut short
             return _whole_line(meta, text)
         el = el.getparent()
     return None
+
+
+_CONTINUATION = re.compile(r"^\s*(?:[0-9]|[AaPpSsCc][MmAaHh]\b|[.:/])")
+
+
+def _continued(el) -> bool:
+    """Does the text right after ``el`` go on with its date or time ("PM", "05:36", "/2023")?"""
+    after = el.tail
+    if not (after and after.strip()):
+        following = el.getnext()
+        after = (following.text if following is not None and following.tag.__class__ is str else None) or ""
+    return bool(_CONTINUATION.match(after))
 
 
 def _fuller(meta: MetaLine, text: str) -> tuple[MetaLine, str]:
