@@ -21,7 +21,9 @@ from pathlib import Path
 
 from scrapy.exceptions import DropItem
 
-from dvscraper.dataset import OutputLayout, read_article_ids
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import OutputLayout, read_article_ids
+from dvscraper.distributed.coordination import CrawlKeys, connect
 from dvscraper.records import Article
 
 
@@ -41,11 +43,9 @@ class DedupePipeline:
         settings = crawler.settings
         shared = None
         if settings.get("DV_REDIS_URL"):
-            from dvscraper.distributed import CrawlKeys, connect
-
             shared = (connect(settings.get("DV_REDIS_URL")), CrawlKeys(settings.get("DV_REDIS_CRAWL")).article_ids)
         return cls(settings.get("DV_OUTPUT_DIR"), stats=crawler.stats,
-                   replace_known=settings.getbool("DV_REPLACE_KNOWN", False), shared=shared)
+                   replace_known=settings.getbool("DV_REPLACE_KNOWN", defaults.DV_REPLACE_KNOWN), shared=shared)
 
     def open_spider(self) -> None:
         if self.out_dir is not None:

@@ -17,12 +17,12 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from dvscraper.dataset import parquet_files
+from dvscraper.dataset.layout import parquet_files
 from dvscraper.normalize.urls import article_id, canonical_url
 from dvscraper.records import ARTICLE_FIELDS
 from dvscraper.replay import serve_replay
 from dvscraper.replay.fixture_site import FixtureSite
-from pipelines.parquet import ARTICLE_SCHEMA
+from dvscraper.dataset.schemas import ARTICLE_SCHEMA
 
 from tests.conftest import FIXTURES, run_cli_crawl
 

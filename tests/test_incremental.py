@@ -16,11 +16,11 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pytest
 
-from dvscraper.compact import latest_per_key
-from dvscraper.dataset import parquet_files
-from dvscraper.lock import OutputLock, OutputLocked, clean_temp_files
+from dvscraper.dataset.compact import latest_per_key
+from dvscraper.dataset.layout import parquet_files
+from dvscraper.dataset.lock import OutputLock, OutputLocked, clean_temp_files
 from dvscraper.replay import serve_replay
-from dvscraper.state import CrawlPlan
+from dvscraper.dataset.state import CrawlPlan
 
 from tests.conftest import REPO, run_cli_crawl
 

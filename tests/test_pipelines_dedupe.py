@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scrapy.exceptions import DropItem
 
-from dvscraper.dataset import read_article_ids
-from dvscraper.items import PageReject
+from dvscraper.dataset.layout import read_article_ids
+from dvscraper.dataset.outcomes import PageReject
 from pipelines.dedupe import DedupePipeline
 from pipelines.parquet import ParquetPipeline
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dvscraper.items import STAGE_NORMALIZE, FetchFailure, PageReject
+from dvscraper.dataset.outcomes import STAGE_NORMALIZE, FetchFailure, PageReject
 from dvscraper.records import Article, RawArticle, RawImage
 from pipelines.normalize import NormalizePipeline
 

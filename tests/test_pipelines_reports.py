@@ -7,9 +7,10 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dvscraper.dataset import parquet_files
-from dvscraper.items import FetchFailure, PageReject, reason_key
-from pipelines.reports import FAILURE_SCHEMA, REJECT_SCHEMA, ReportPipeline
+from dvscraper.dataset.layout import parquet_files
+from dvscraper.dataset.outcomes import FetchFailure, PageReject, reason_key
+from dvscraper.dataset.schemas import FAILURE_SCHEMA, REJECT_SCHEMA
+from pipelines.reports import ReportPipeline
 
 AT = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 

@@ -9,8 +9,8 @@ import sys
 import pyarrow as pa
 import pytest
 
-from dvscraper.analysis import field_coverage, key_figures, load_output
-from dvscraper.report import render_report
+from dvscraper.analysis.figures import field_coverage, key_figures, load_output
+from dvscraper.analysis.html_report import render_report
 
 from tests.conftest import REPO
 

@@ -17,8 +17,8 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from dvscraper.analysis import field_coverage
-from dvscraper.dataset import parquet_files
+from dvscraper.analysis.figures import field_coverage
+from dvscraper.dataset.layout import parquet_files
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.replay import build_site, serve_replay
 from dvscraper.replay.sibling_theme import INTRO_PATH

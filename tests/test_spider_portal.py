@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from dvscraper.items import FetchFailure, PageReject
+from dvscraper.dataset.outcomes import FetchFailure, PageReject
 from dvscraper.normalize.dates import VN_TZ
 from dvscraper.records import RawArticle
 from dvscraper.replay.generated import GeneratedSite
@@ -296,7 +296,7 @@ def test_fixture_listing_follows_its_teasers_and_next_page(html):
     s = spider(start_urls=url)
     requests, items = split(s.parse_page(HtmlResponse(url, body=html.read_bytes(), request=scrapy.Request(url))))
     urls = [r.url for r in requests]
-    from dvscraper.hosts import host_key
+    from dvscraper.sites.hosts import host_key
 
     same_host = [i["url"] for i in expected["items"] if host_key(i["url"]) == host_key(url)]
     assert [u for u in urls if u in same_host] == same_host

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dvscraper.dataset import TEMP_SUFFIX
+from dvscraper.dataset.layout import TEMP_SUFFIX
 
 Partitioner = Callable[[dict], str]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dvscraper.analysis import (OutputData, articles_per_month, author_counts, category_counts, failure_counts,
+from dvscraper.analysis.figures import (OutputData, articles_per_month, author_counts, category_counts, failure_counts,
                                 field_coverage, key_figures, most_read, read_count_values, reject_counts)
 
 GROWTH_CURVES = 12  # articles with the most read-count observations
