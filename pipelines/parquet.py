@@ -21,6 +21,7 @@ from dvscraper.dataset.schemas import ARTICLE_SCHEMA, partition_of
 from dvscraper.dataset.sink import ParquetSink
 from dvscraper.records import Article
 
+
 class ParquetPipeline:
     """Writes ``Article`` items; passes every other item on untouched."""
 

@@ -15,6 +15,7 @@ from dvscraper.dataset.outcomes import FetchFailure, PageReject, reason_key
 from dvscraper.dataset.schemas import FAILURE_SCHEMA, REJECT_SCHEMA
 from dvscraper.dataset.sink import ParquetSink
 
+
 class ReportPipeline:
     """Writes ``PageReject`` and ``FetchFailure`` items; passes every other item on."""
 

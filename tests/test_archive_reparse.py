@@ -11,7 +11,6 @@ from scrapy.http import Headers
 
 from dvscraper.dataset.warc import WarcWriterFile, iter_archived_responses
 from dvscraper.replay import serve_replay
-
 from tests.conftest import REPO, run_cli_crawl
 
 AT = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)

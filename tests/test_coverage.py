@@ -6,13 +6,12 @@ import datetime as dt
 
 import pytest
 
+from dvscraper.dataset.outcomes import PageReject
 from dvscraper.dataset.schemas import field_present
 from dvscraper.errors import QualityAlarm
-from dvscraper.runs.quality import ARTICLES_SEEN, COVERAGE_PREFIX, REJECTED_ARTICLES, alarm_message, judge_coverage
-from dvscraper.dataset.outcomes import PageReject
 from dvscraper.replay import serve_replay
+from dvscraper.runs.quality import ARTICLES_SEEN, COVERAGE_PREFIX, REJECTED_ARTICLES, alarm_message, judge_coverage
 from pipelines.coverage import CoveragePipeline
-
 from tests.conftest import run_cli_crawl
 
 AT = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)

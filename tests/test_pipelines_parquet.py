@@ -11,10 +11,10 @@ import pytest
 
 from dvscraper.dataset.layout import parquet_files
 from dvscraper.dataset.outcomes import PageReject
-from dvscraper.records import ARTICLE_FIELDS
 from dvscraper.dataset.schemas import ARTICLE_SCHEMA, partition_of
-from pipelines.parquet import ParquetPipeline
 from dvscraper.dataset.sink import ParquetSink
+from dvscraper.records import ARTICLE_FIELDS
+from pipelines.parquet import ParquetPipeline
 
 SMALL = pa.schema([pa.field("k", pa.string()), pa.field("n", pa.int64())])
 

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 from scrapy.settings import Settings
 
 from dvscraper.runs.progress import ProgressExtension, format_progress, progress_figures
-
 from tests.conftest import StatsStub
 
 

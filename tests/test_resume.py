@@ -19,7 +19,6 @@ import pytest
 
 from dvscraper.dataset.layout import parquet_files
 from dvscraper.replay import serve_replay
-
 from tests.conftest import REPO
 
 N = 150

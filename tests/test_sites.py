@@ -14,6 +14,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 
 from dvscraper.dataset.layout import migrate_legacy_articles, parquet_files, site_dir
+from dvscraper.dataset.schemas import ARTICLE_SCHEMA
 from dvscraper.parse.profile import DEFAULT_PROFILE, EMPTY_PROFILE
 from dvscraper.sites import (
     bundled_names,
@@ -24,9 +25,7 @@ from dvscraper.sites import (
 )
 from dvscraper.spiders.params import CrawlParams
 from dvscraper.spiders.portal import PortalSpider
-from dvscraper.dataset.schemas import ARTICLE_SCHEMA
 from pipelines.parquet import ParquetPipeline
-
 from tests.conftest import REPO, build_article, run_cli_crawl
 
 EXAMPLE = REPO / "examples" / "sites.toml"

@@ -20,7 +20,14 @@ import pyarrow.parquet as pq
 
 from dvscraper.dataset.layout import OutputLayout, parquet_files
 from dvscraper.dataset.outcomes import STAGE_SPIDER
-from dvscraper.dataset.schemas import ARTICLE_SCHEMA, FAILURE_SCHEMA, READ_COUNT_SCHEMA, REJECT_SCHEMA, conform, field_present
+from dvscraper.dataset.schemas import (
+    ARTICLE_SCHEMA,
+    FAILURE_SCHEMA,
+    READ_COUNT_SCHEMA,
+    REJECT_SCHEMA,
+    conform,
+    field_present,
+)
 from dvscraper.records import ARTICLE_FIELDS
 
 TOP_N = 10
@@ -170,22 +177,22 @@ def key_figures(data: OutputData) -> dict:
     rejected, not_articles = reject_counts(data.rejects)
     figures = {
         "output": str(data.root),
-        "articles": int(len(articles)),
+        "articles": len(articles),
         "first_published": None,
         "last_published": None,
         "categories": int(articles["category"].nunique()) if not articles.empty else 0,
         "read_counts": {
-            "articles_with": int(len(reads)),
+            "articles_with": len(reads),
             "total": int(reads.sum()) if len(reads) else 0,
             "median": float(reads.median()) if len(reads) else None,
             "mean": round(float(reads.mean()), 1) if len(reads) else None,
             "max": int(reads.max()) if len(reads) else None,
         },
-        "read_count_observations": int(len(data.read_counts)),
+        "read_count_observations": len(data.read_counts),
         "rejected_article_pages": int(rejected.sum()),
         "pages_not_articles": int(not_articles.sum()),
-        "failures": int(len(data.failures)),
-        "runs": int(len(data.runs)),
+        "failures": len(data.failures),
+        "runs": len(data.runs),
         "last_run": data.runs.iloc[-1]["run_id"] if not data.runs.empty else None,
     }
     if not articles.empty:

@@ -50,7 +50,7 @@ def check_redis_url(url: str) -> str:
     if parts.scheme != "unix" and not parts.hostname:
         raise ValueError(f"bad --redis URL {url!r} (no host)")
     try:
-        parts.port
+        parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         raise ValueError(f"bad --redis URL {url!r} (bad port)") from None
     return url

@@ -40,7 +40,8 @@ class WarcArchiveExtension:
     def spider_opened(self, spider=None) -> None:
         # the run id and output are final once the spider pushed its settings
         settings = self.crawler.settings
-        self.path = warc_dir(Path(settings.get("DV_OUTPUT_DIR") or defaults.DV_OUTPUT_DIR)) / f"{settings.get('DV_RUN_ID')}.warc.gz"
+        output = Path(settings.get("DV_OUTPUT_DIR") or defaults.DV_OUTPUT_DIR)
+        self.path = warc_dir(output) / f"{settings.get('DV_RUN_ID')}.warc.gz"
         self.archive = WarcWriterFile(self.path)
 
     def response_received(self, response, request=None, **kwargs) -> None:

@@ -79,7 +79,8 @@ class ProgressExtension:
         if mode in ("off", "0", "false", "none"):
             raise NotConfigured
         max_pages = settings.getint("CLOSESPIDER_PAGECOUNT") or settings.getint("DV_MAX_PAGES") or None
-        ext = cls(crawler, mode=mode, interval=settings.getfloat("DV_PROGRESS_INTERVAL", defaults.DV_PROGRESS_INTERVAL), max_pages=max_pages)
+        interval = settings.getfloat("DV_PROGRESS_INTERVAL", defaults.DV_PROGRESS_INTERVAL)
+        ext = cls(crawler, mode=mode, interval=interval, max_pages=max_pages)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

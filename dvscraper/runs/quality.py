@@ -105,7 +105,7 @@ def format_quality(quality: dict | None) -> list[str]:
     lines = [f"  coverage:           {quality['articles']} articles, reject rate "
              + (f"{quality['reject_rate']:.1%}" if quality["reject_rate"] is not None else "n/a")
              + ("" if quality["judged"] else f" (not judged: fewer than {quality['min_articles']} articles)")]
-    watched = [name for name in quality["minimums"]] or list(quality["coverage"])
+    watched = list(quality["minimums"]) or list(quality["coverage"])
     for name in watched:
         share = quality["coverage"].get(name)
         if share is None:

@@ -230,7 +230,8 @@ def _politeness(table, where: str) -> Politeness:
         raise ValueError(f"{where}: [politeness] must be a table")
     _only_known(table, POLITENESS_FIELDS, "politeness field", where)
     concurrency = table.get("concurrency")
-    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1):
+    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int)
+                                    or concurrency < 1):
         raise ValueError(f"{where}: politeness.concurrency must be a positive integer, got {concurrency!r}")
     delay = table.get("delay")
     if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0):

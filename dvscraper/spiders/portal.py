@@ -116,7 +116,8 @@ class PortalSpider(scrapy.Spider):
         # Requests waiting for a host's slot (HostLimitMiddleware) count against CONCURRENT_REQUESTS:
         # leave room for every host of the crawl to be at its limit meanwhile.
         total = total_concurrency(settings, {urlsplit(url).hostname or "" for url in params.start_urls})
-        if total > settings.getint("CONCURRENT_REQUESTS") and settings.getpriority("CONCURRENT_REQUESTS") < 40:  # not given with -s
+        given = settings.getpriority("CONCURRENT_REQUESTS") >= 40  # with -s
+        if total > settings.getint("CONCURRENT_REQUESTS") and not given:
             settings.set("CONCURRENT_REQUESTS", total, priority="spider")
         if settings.get("DV_REDIS_URL"):
             # A worker of a distributed crawl: frontier and duplicate filter in Redis (scrapy-redis).
