@@ -100,13 +100,16 @@ def schema_version(schema: pa.Schema) -> int:
 
 def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """``table`` in ``schema``'s columns and types: a column it lacks (a file written before the
-    column was added) is all null, a column the schema no longer has is dropped."""
+    column was added) is all null, a column the schema no longer has is dropped. A missing
+    column that may not be null is an error: only nullable columns can be added later."""
     columns = []
     for field in schema:
         if field.name in table.column_names:
             columns.append(table.column(field.name).cast(field.type))
-        else:
+        elif field.nullable:
             columns.append(pa.nulls(table.num_rows, field.type))
+        else:
+            raise ValueError(f"a file without the required column {field.name!r} (not a dvscraper dataset?)")
     return pa.Table.from_arrays(columns, schema=schema)
 
 
