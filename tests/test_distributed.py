@@ -190,8 +190,8 @@ def test_the_dataset_is_split_by_site_and_the_sibling_read_without_selectors(two
         columns=["site", "title", "published_at", "read_count", "body_text"])
     sites = table.column("site").to_pylist()
     assert sorted(set(sites)) == ["127.0.0.1", "127.0.0.2"]
-    sites = {p.name for p in (two_worker_crawl["out"] / "articles").iterdir() if p.is_dir()}
-    assert sites >= {"127.0.0.1", "127.0.0.2"}
+    folders = {p.name for p in (two_worker_crawl["out"] / "articles").iterdir() if p.is_dir()}
+    assert folders >= {"127.0.0.1", "127.0.0.2"}
     sibling = [i for i, site in enumerate(sites) if site == "127.0.0.2"]
     assert len(sibling) == two_hosts[1].article_count
     for name in ("title", "published_at", "body_text"):

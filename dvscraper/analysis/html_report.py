@@ -13,6 +13,8 @@ import base64
 import datetime as dt
 import html
 import io
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +31,7 @@ from dvscraper.analysis.figures import (
     read_count_values,
     reject_counts,
 )
+from dvscraper.dataset.layout import TEMP_SUFFIX
 
 GROWTH_CURVES = 12  # articles with the most read-count observations
 COLOR = "#2b6cb0"
@@ -234,13 +237,10 @@ def render_report(data: OutputData, *, now: dt.datetime | None = None) -> str:
 
 def write_report(data: OutputData, target: Path) -> Path:
     """Render and write atomically (tmp file + rename)."""
-    import os
-    import tempfile
-
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     text = render_report(data)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

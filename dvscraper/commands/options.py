@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dvscraper import settings as defaults
 from dvscraper.dataset.layout import check_writable
 from dvscraper.errors import UsageError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def add_output(parser: argparse.ArgumentParser, *, default: str = "output", positional: bool = False) -> None:
+def add_output(parser: argparse.ArgumentParser, *, default: str = defaults.DV_OUTPUT_DIR,
+               positional: bool = False) -> None:
     if positional:
         parser.add_argument("output", nargs="?", default=default, help=f"output folder (default: {default}/)")
     else:

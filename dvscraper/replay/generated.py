@@ -32,19 +32,15 @@ NEWEST = dt.datetime(2024, 6, 28, 17, 36, 49, tzinfo=VN_TZ)
 STEP = dt.timedelta(hours=3, minutes=7, seconds=11)
 
 # Words for titles, leads and bodies (from the seed article).
-WORDS = (
-    "công", "tác", "dân", "vận", "hội", "nghị", "tổng", "kết", "phối", "hợp", "năm", "biểu", "dương", "khen",
-    "thưởng", "điển", "hình", "dân", "vận", "khéo", "xây", "dựng", "nông", "thôn", "mới", "ban", "cán", "sự",
-    "đảng", "ủy", "ban", "nhân", "dân", "tỉnh", "huyện", "thị", "xã", "thành", "phố", "cơ", "quan", "hành", "chính",
-    "nhà", "nước", "chính", "quyền", "các", "cấp", "cán", "bộ", "công", "chức", "viên", "chức", "người", "đứng",
-    "đầu", "chuyển", "biến", "tích", "cực", "thúc", "đẩy", "nâng", "cao", "hiệu", "quả", "tham", "mưu", "thường",
-    "vụ", "tỉnh", "ủy", "quán", "triệt", "ban", "hành", "văn", "bản", "lãnh", "đạo", "chỉ", "đạo", "triển", "khai",
-    "thực", "hiện", "kiểm", "tra", "đôn", "đốc", "nhiệm", "vụ", "địa", "phương", "đơn", "vị", "kế", "hoạch", "giai",
-    "đoạn", "tuyên", "truyền", "nghị", "quyết", "chỉ", "thị", "chính", "sách", "pháp", "luật", "mặt", "trận", "tổ",
-    "quốc", "đoàn", "thể", "nhân", "dân", "giám", "sát", "phản", "biện", "xã", "hội", "đại", "biểu", "cử", "tri",
-    "quy", "chế", "dân", "chủ", "cơ", "sở", "phong", "trào", "thi", "đua", "yêu", "nước", "đời", "sống", "kinh",
-    "tế", "quốc", "phòng", "an", "ninh", "thôn", "bản", "đường", "giao", "thông", "thủy", "lợi", "hộ", "gia",
-    "đình",
+WORDS = tuple(
+    """công tác dân vận hội nghị tổng kết phối hợp năm biểu dương khen thưởng điển hình dân vận khéo
+    xây dựng nông thôn mới ban cán sự đảng ủy ban nhân dân tỉnh huyện thị xã thành phố cơ quan
+    hành chính nhà nước chính quyền các cấp cán bộ công chức viên chức người đứng đầu chuyển biến
+    tích cực thúc đẩy nâng cao hiệu quả tham mưu thường vụ tỉnh ủy quán triệt ban hành văn bản lãnh
+    đạo chỉ đạo triển khai thực hiện kiểm tra đôn đốc nhiệm vụ địa phương đơn vị kế hoạch giai đoạn
+    tuyên truyền nghị quyết chỉ thị chính sách pháp luật mặt trận tổ quốc đoàn thể nhân dân giám sát
+    phản biện xã hội đại biểu cử tri quy chế dân chủ cơ sở phong trào thi đua yêu nước đời sống kinh
+    tế quốc phòng an ninh thôn bản đường giao thông thủy lợi hộ gia đình""".split()
 )
 AUTHORS = ("Minh Thùy", "Quang Hưng", "Thu Hà", "Hoàng Châu", "Lan Anh", "Văn Thành")
 SUMMARY_OPENINGS = ("Sáng {d}/{m}", "Chiều nay ({d}/{m})", "Ngày {d}/{m}", "Tối qua ({d}/{m})", "Sáng nay")

@@ -71,7 +71,7 @@ def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, starte
             "failures": str(layout.failures),
         },
         "summary_file": str(layout.run_summary(run_id)),
-        # --redis: this run is one worker of a distributed crawl (dvscraper/distributed.py)
+        # --redis: this run is one worker of a distributed crawl (dvscraper/distributed/)
         "distributed": ({"crawl": stats["dv/redis_crawl"], "worker": stats.get("dv/worker_id"),
                          "host_limit_waits": int(stats.get("dv/host_limit/waited", 0))}
                         if stats.get("dv/redis_crawl") else None),
