@@ -72,7 +72,7 @@ class DistributedCrawlExtension:
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
-        ext.max_pages = settings.getint("DV_REDIS_MAX_PAGES", 0)
+        ext.max_pages = settings.getint("DV_REDIS_MAX_PAGES", defaults.DV_REDIS_MAX_PAGES)
         if ext.max_pages:
             crawler.signals.connect(ext.response_received, signal=signals.response_received)
         return ext

@@ -45,9 +45,9 @@ class CrawlClosing(IgnoreRequest):
 def host_limits(settings, host: str) -> tuple[int, float]:
     """(requests in flight, seconds between starts) allowed at ``host`` by the crawl's settings."""
     slot = (settings.getdict("DOWNLOAD_SLOTS") or {}).get(host) or {}
-    limit = int(slot.get("concurrency", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN",
-                                                        defaults.CONCURRENT_REQUESTS_PER_DOMAIN)))
-    delay = float(slot.get("delay", settings.getfloat("DOWNLOAD_DELAY", 0.0)))
+    # Scrapy's own settings: their defaults are Scrapy's (default_settings), overridden in dvscraper.settings.
+    limit = int(slot.get("concurrency", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")))
+    delay = float(slot.get("delay", settings.getfloat("DOWNLOAD_DELAY")))
     return limit, delay
 
 
@@ -100,7 +100,7 @@ class HostLimitMiddleware:
             raise NotConfigured("DV_HOST_LIMIT is off: Scrapy's per-slot limits only")
         url = settings.get("DV_REDIS_URL")
         if url and settings.getbool("DV_REDIS_HOST_LIMIT", defaults.DV_REDIS_HOST_LIMIT):
-            lease = settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30.0
+            lease = settings.getfloat("DOWNLOAD_TIMEOUT") + 30.0
             limiter = HostLimiter(connect(url), CrawlKeys(settings.get("DV_REDIS_CRAWL")), lease=lease)
         else:
             limiter = LocalHostLimiter()

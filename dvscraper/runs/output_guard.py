@@ -36,7 +36,7 @@ class OutputGuardExtension:
         ext = cls(Path(settings.get("DV_OUTPUT_DIR") or defaults.DV_OUTPUT_DIR), settings.get("DV_RUN_ID"),
                   lock_held=settings.getbool("DV_LOCK_HELD", defaults.DV_LOCK_HELD),
                   distributed=bool(settings.get("DV_REDIS_URL")),
-                  removed=settings.getint("DV_TEMP_FILES_REMOVED", 0))
+                  removed=settings.getint("DV_TEMP_FILES_REMOVED", defaults.DV_TEMP_FILES_REMOVED))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         ext.crawler = crawler
