@@ -29,7 +29,7 @@ from dvscraper.records import Article
 
 class DedupePipeline:
     def __init__(self, out_dir: Path | str | None = None, *, known_ids: set[str] | None = None, stats=None,
-                 replace_known: bool = False, shared=None):
+                 replace_known: bool = defaults.DV_REPLACE_KNOWN, shared=None):
         self.shared = shared  # (redis client, key) in a distributed crawl
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.replace_known = replace_known
