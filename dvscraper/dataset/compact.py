@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dvscraper import settings as defaults
 from dvscraper.dataset.layout import TEMP_SUFFIX, OutputLayout, new_run_id, parquet_files
 from dvscraper.dataset.schemas import ARTICLE_SCHEMA, READ_COUNT_SCHEMA, conform
 
@@ -72,7 +73,7 @@ def compact_folder(folder: Path, *, keys: list[str], order: str, run_id: str,
         table = table.sort_by([(sort, "ascending")])
     name = f"part-compact-{run_id}-0.parquet"
     tmp = folder / f".{name}{TEMP_SUFFIX}"
-    pq.write_table(table, tmp, compression="zstd", row_group_size=10_000)
+    pq.write_table(table, tmp, compression=defaults.DV_PARQUET_COMPRESSION, row_group_size=10_000)
     os.replace(tmp, folder / name)
     for path in files:
         if path.name != name:
