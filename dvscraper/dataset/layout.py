@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from dvscraper import settings as defaults
+
 ARTICLES = "articles"
 REJECTS = "rejects"
 FAILURES = "failures"
@@ -161,7 +163,8 @@ def migrate_legacy_articles(articles_dir: Path) -> int:
                 target = articles_dir / site_dir(site) / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.parent / f".{target.name}{TEMP_SUFFIX}"
-                pq.write_table(table.filter(pc.equal(table.column("site"), site)), tmp, compression="zstd")
+                pq.write_table(table.filter(pc.equal(table.column("site"), site)), tmp,
+                               compression=defaults.DV_PARQUET_COMPRESSION)
                 os.replace(tmp, target)
             path.unlink(missing_ok=True)
         moved += 1
