@@ -52,7 +52,7 @@ ITEM_PIPELINES = {
     "pipelines.read_counts.ReadCountPipeline": 250,  # closes after parquet: compacts refetched partitions
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.parquet.ParquetPipeline": 900,
-    "pipelines.reports.ReportPipeline": 950,
+    "pipelines.rejects.RejectPipeline": 950,
     "pipelines.coverage.CoveragePipeline": 990,  # counts fields of written articles (coverage alarm)
 }
 EXTENSIONS = {

@@ -1,6 +1,6 @@
 """CoveragePipeline: counts which fields each written article has, and the real rejects.
 
-It runs last (after ``ParquetPipeline`` and ``ReportPipeline``), so it sees exactly
+It runs last (after ``ParquetPipeline`` and ``RejectPipeline``), so it sees exactly
 the articles that were written and the rejects that were reported. Counters:
 ``dv/quality/articles``, ``dv/coverage/<field>`` (field present: not null, not an
 empty string or list) and ``dv/quality/rejected_articles`` (a ``PageReject`` from

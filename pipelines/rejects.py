@@ -1,4 +1,4 @@
-"""ReportPipeline: rejected pages and failed fetches into ``rejects/`` and ``failures/``.
+"""RejectPipeline: rejected pages and failed fetches into ``rejects/`` and ``failures/``.
 
 Both are Parquet (explicit schemas, tmp file + rename, like the articles) so one
 line loads them: ``pd.read_parquet("output/rejects")``. Each record also bumps a
@@ -16,7 +16,7 @@ from dvscraper.dataset.schemas import FAILURE_SCHEMA, REJECT_SCHEMA
 from dvscraper.dataset.sink import ParquetSink
 
 
-class ReportPipeline:
+class RejectPipeline:
     """Writes ``PageReject`` and ``FetchFailure`` items; passes every other item on."""
 
     def __init__(self, out_dir: Path | str, *, run_id: str, row_group_size: int = defaults.DV_PARQUET_ROW_GROUP_SIZE,
