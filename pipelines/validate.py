@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from dvscraper.items import STAGE_VALIDATE, PageReject, utc_now
+from dvscraper.dataset.outcomes import STAGE_VALIDATE, PageReject, utc_now
 from dvscraper.normalize.text import fold
 from dvscraper.normalize.urls import article_id, canonical_url, site_of
 from dvscraper.parse.labels import SITE_NAMES

@@ -41,7 +41,7 @@ TARGET_PAGE_RATIO = 5.0
 
 
 class Page:
-    __slots__ = ("path", "data", "url", "is_listing")
+    __slots__ = ("data", "is_listing", "path", "url")
 
     def __init__(self, path: Path, data: bytes, url: str, is_listing: bool):
         self.path, self.data, self.url, self.is_listing = path, data, url, is_listing

@@ -57,7 +57,8 @@ NEW_YEAR_PUBLISHED = dt.datetime(2024, 1, 2, 9, 0, tzinfo=VN_TZ)
         ("(ĐBP) - Chiều 3/3, Hội Liên hiệp", dt.datetime(2024, 3, 5, 14, 20, tzinfo=VN_TZ), dt.date(2024, 3, 3)),
         ("Tối qua (12/1), tại Quảng trường", dt.datetime(2024, 1, 13, 0, 5, tzinfo=VN_TZ), dt.date(2024, 1, 12)),
         ("Ngày 28/12, tại Hà Nội", dt.datetime(2023, 12, 28, 18, 40, 12, tzinfo=VN_TZ), dt.date(2023, 12, 28)),
-        ("Ngày 30/12, Ủy ban Kiểm tra Tỉnh ủy", dt.datetime(2024, 1, 2, 15, 15, 22, tzinfo=VN_TZ), dt.date(2023, 12, 30)),
+        ("Ngày 30/12, Ủy ban Kiểm tra Tỉnh ủy", dt.datetime(2024, 1, 2, 15, 15, 22, tzinfo=VN_TZ),
+         dt.date(2023, 12, 30)),
         # no opening date expression: None
         ("Ngày càng nhiều hộ dân tham gia", SEED_PUBLISHED, None),
         ("Sáng kiến mới của nông dân", SEED_PUBLISHED, None),

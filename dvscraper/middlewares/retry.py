@@ -21,6 +21,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
+from dvscraper import settings as defaults
+
 
 def parse_retry_after(value: bytes | str | None, *, now: dt.datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header value; None when absent or unreadable."""
@@ -48,9 +50,9 @@ def parse_retry_after(value: bytes | str | None, *, now: dt.datetime | None = No
 class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings):
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("DV_RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("DV_RETRY_BACKOFF_MAX", 60.0)
-        self.retry_after_max = settings.getfloat("DV_RETRY_AFTER_MAX", 300.0)
+        self.backoff_base = settings.getfloat("DV_RETRY_BACKOFF_BASE", defaults.DV_RETRY_BACKOFF_BASE)
+        self.backoff_max = settings.getfloat("DV_RETRY_BACKOFF_MAX", defaults.DV_RETRY_BACKOFF_MAX)
+        self.retry_after_max = settings.getfloat("DV_RETRY_AFTER_MAX", defaults.DV_RETRY_AFTER_MAX)
 
     def retry_delay(self, retry_times: int, retry_after: bytes | str | None = None) -> float:
         """Seconds to wait before the ``retry_times``-th retry."""

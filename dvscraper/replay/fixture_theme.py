@@ -316,7 +316,7 @@ class FixtureTheme:
 
     def _category_name_of(self, url: str) -> str | None:
         path = urlsplit(url).path
-        return dict((f"{self.listing_prefix}{slug}", name) for slug, name in self.categories).get(path)
+        return {f"{self.listing_prefix}{slug}": name for slug, name in self.categories}.get(path)
 
     def _remap(self, text: str, source: Path, *, base: str | None = None) -> str:
         """Point links at this site: portal-absolute -> root-relative; fixture articles -> generated ones."""
@@ -346,7 +346,7 @@ class _TeaserTemplate:
     def __init__(self, template: Template):
         self.template = template
 
-    def render(self, *, HREF: str, TITLE: str, TIME: str, SUMMARY: str, THUMB: str) -> str:  # noqa: N803
+    def render(self, *, HREF: str, TITLE: str, TIME: str, SUMMARY: str, THUMB: str) -> str:
         values = {"HREF_ATTR": f'href="{html.escape(HREF)}"', "TITLE": TITLE, "TITLE_ATTR": f'"{TITLE}"',
                   "TIME": TIME, "SUMMARY": SUMMARY, "THUMB_ATTR": f'src="{html.escape(THUMB)}"'}
         return self.template.render(**{slot: values[slot] for slot in set(self.template.slots)})

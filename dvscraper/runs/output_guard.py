@@ -15,8 +15,9 @@ from pathlib import Path
 
 from scrapy import signals
 
-from dvscraper.lock import hold_output
-from dvscraper.state import mark_finished, mark_started
+from dvscraper import settings as defaults
+from dvscraper.dataset.lock import hold_output
+from dvscraper.dataset.state import mark_finished, mark_started
 
 
 class OutputGuardExtension:
@@ -32,10 +33,10 @@ class OutputGuardExtension:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        ext = cls(Path(settings.get("DV_OUTPUT_DIR") or "output"), settings.get("DV_RUN_ID"),
-                  lock_held=settings.getbool("DV_LOCK_HELD", False),
+        ext = cls(Path(settings.get("DV_OUTPUT_DIR") or defaults.DV_OUTPUT_DIR), settings.get("DV_RUN_ID"),
+                  lock_held=settings.getbool("DV_LOCK_HELD", defaults.DV_LOCK_HELD),
                   distributed=bool(settings.get("DV_REDIS_URL")),
-                  removed=settings.getint("DV_TEMP_FILES_REMOVED", 0))
+                  removed=settings.getint("DV_TEMP_FILES_REMOVED", defaults.DV_TEMP_FILES_REMOVED))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         ext.crawler = crawler

@@ -9,40 +9,37 @@ at any point leaves whole files only: at worst the old files next to the new one
 (duplicates, never a loss), which the next compaction removes. ``read_counts/`` is
 compacted the same way (one file, exact duplicate observations dropped).
 
-``dvscraper compact [OUTPUT]`` compacts everything under the output's lock; a crawl
-compacts the partitions it wrote duplicates into when it closes.
+``dvscraper compact [OUTPUT]`` (``dvscraper.commands.compact``) compacts everything under
+the output's lock; a crawl compacts the partitions it wrote duplicates into when it closes.
+Files written before a column was added are conformed to the current schema (the column
+reads as null), so a compaction of a folder that mixes old and new files keeps every row.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from dvscraper.dataset import TEMP_SUFFIX, OutputLayout, new_run_id, parquet_files
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-READ_COUNTS = "read_counts"
-
-if TYPE_CHECKING:
-    import pyarrow as pa
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import TEMP_SUFFIX, OutputLayout, new_run_id, parquet_files
+from dvscraper.dataset.schemas import ARTICLE_SCHEMA, READ_COUNT_SCHEMA, conform
 
 
 def _read(files: list[Path], schema: pa.Schema | None) -> pa.Table:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    """The files as one table in ``schema`` (default: the first file's); files written before a
+    column was added give it as nulls (``conform``)."""
     tables = [pq.ParquetFile(path).read() for path in files]
     if schema is None:
         schema = tables[0].schema
-    return pa.concat_tables([t.select(schema.names).cast(schema) for t in tables])
+    return pa.concat_tables([conform(t, schema) for t in tables])
 
 
 def latest_per_key(table: pa.Table, keys: list[str], order: str) -> pa.Table:
     """One row per ``keys`` value: the one with the greatest ``order`` (ties: the later row)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     if table.num_rows == 0:
         return table
     indexed = table.append_column("__i", pa.array(range(table.num_rows), pa.int64()))
@@ -54,9 +51,6 @@ def latest_per_key(table: pa.Table, keys: list[str], order: str) -> pa.Table:
 
 
 def needs_compaction(folder: Path, *, key: str = "article_id", max_files: int = 1) -> bool:
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
     files = [p for p in folder.glob("*.parquet") if not p.name.startswith((".", "_"))]
     if len(files) > max_files:
         return True
@@ -69,8 +63,6 @@ def needs_compaction(folder: Path, *, key: str = "article_id", max_files: int = 
 def compact_folder(folder: Path, *, keys: list[str], order: str, run_id: str,
                    schema: pa.Schema | None = None, sort: str | None = None) -> tuple[int, int]:
     """Rewrite the complete ``*.parquet`` files directly in ``folder`` as one -> (rows before, after)."""
-    import pyarrow.parquet as pq
-
     files = sorted(p for p in folder.glob("*.parquet") if not p.name.startswith((".", "_")))
     if not files:
         return 0, 0
@@ -81,7 +73,7 @@ def compact_folder(folder: Path, *, keys: list[str], order: str, run_id: str,
         table = table.sort_by([(sort, "ascending")])
     name = f"part-compact-{run_id}-0.parquet"
     tmp = folder / f".{name}{TEMP_SUFFIX}"
-    pq.write_table(table, tmp, compression="zstd", row_group_size=10_000)
+    pq.write_table(table, tmp, compression=defaults.DV_PARQUET_COMPRESSION, row_group_size=10_000)
     os.replace(tmp, folder / name)
     for path in files:
         if path.name != name:
@@ -96,9 +88,6 @@ def article_partitions(output: Path) -> list[Path]:
 def compact_output(output: Path, *, run_id: str | None = None, only: set[Path] | None = None,
                    force: bool = True) -> dict:
     """Compact ``articles/`` partitions (all, or ``only``) and ``read_counts/`` -> counts."""
-    from pipelines.parquet import ARTICLE_SCHEMA
-    from pipelines.read_counts import READ_COUNT_SCHEMA
-
     output = Path(output)
     run_id = run_id or new_run_id()
     report = {"partitions": 0, "rows_before": 0, "rows_after": 0, "read_counts_before": 0, "read_counts_after": 0}
@@ -112,39 +101,9 @@ def compact_output(output: Path, *, run_id: str | None = None, only: set[Path] |
         report["partitions"] += 1
         report["rows_before"] += before
         report["rows_after"] += after
-    counts = output / READ_COUNTS
+    counts = OutputLayout(output).read_counts
     if counts.is_dir() and only is None:
         before, after = compact_folder(counts, keys=["article_id", "crawled_at"], order="crawled_at",
                                        run_id=run_id, schema=READ_COUNT_SCHEMA, sort="crawled_at")
         report["read_counts_before"], report["read_counts_after"] = before, after
     return report
-
-
-# -- `dvscraper compact [OUTPUT]` --------------------------------------------------------------
-def add_compact_parser(commands) -> None:
-    compact = commands.add_parser("compact", help="rewrite each partition as one file, one row per article_id")
-    compact.add_argument("output", nargs="?", default="output", help="output folder (default: output/)")
-
-
-def run_compact(args: argparse.Namespace) -> int:
-    from dvscraper.cli import CliError
-    from dvscraper.lock import OutputLocked, hold_output
-
-    output = Path(args.output)
-    if not (output / "articles").is_dir():
-        raise CliError(f"{output} holds no articles/ to compact", 2)
-    try:
-        lock = hold_output(output)  # also deletes .tmp leftovers of killed runs
-    except OutputLocked as exc:
-        raise CliError(str(exc), 1) from None
-    try:
-        from dvscraper.dataset import migrate_legacy_articles
-
-        migrate_legacy_articles(OutputLayout(output).articles)  # articles/year=... of older versions
-        report = compact_output(output)
-    finally:
-        lock.release()
-    print(f"compacted {report['partitions']} partitions of {output / 'articles'}: "
-          f"{report['rows_before']} rows -> {report['rows_after']}; read_counts: "
-          f"{report['read_counts_before']} -> {report['read_counts_after']} observations")
-    return 0

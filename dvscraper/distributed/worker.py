@@ -16,7 +16,7 @@
   leaves; the last worker to leave a finished crawl compacts those partitions (one row per
   article) and deletes the crawl's keys.
 
-See ``dvscraper/distributed.py`` for the keys and the topology.
+See ``dvscraper/distributed/coordination.py`` for the keys and the topology.
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
-from dvscraper.distributed import (
+from dvscraper import settings as defaults
+from dvscraper.dataset.compact import compact_output
+from dvscraper.dataset.layout import OutputLayout
+from dvscraper.distributed.coordination import (
     ALIVE_TTL_MS,
     BEAT_SECONDS,
     BUSY_TTL_MS,
-    DEFAULT_IDLE_SECONDS,
     CrawlKeys,
     WorkerRegistry,
     connect,
@@ -63,14 +65,14 @@ class DistributedCrawlExtension:
         keys = CrawlKeys(settings.get("DV_REDIS_CRAWL"))
         registry = WorkerRegistry(connect(url), keys, settings.get("DV_WORKER_ID") or new_worker_id())
         # Quiet must outlast a busy mark (BUSY_TTL_MS) so that no peer's work goes unseen.
-        idle = max(settings.getfloat("DV_REDIS_IDLE_SECONDS", DEFAULT_IDLE_SECONDS), 2 * BUSY_TTL_MS / 1000)
+        idle = max(settings.getfloat("DV_REDIS_IDLE_SECONDS", defaults.DV_REDIS_IDLE_SECONDS), 2 * BUSY_TTL_MS / 1000)
         ext = cls(crawler, registry, idle_seconds=idle,
-                  output=Path(settings.get("DV_OUTPUT_DIR") or "output"))
+                  output=Path(settings.get("DV_OUTPUT_DIR") or defaults.DV_OUTPUT_DIR))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
-        ext.max_pages = settings.getint("DV_REDIS_MAX_PAGES", 0)
+        ext.max_pages = settings.getint("DV_REDIS_MAX_PAGES", defaults.DV_REDIS_MAX_PAGES)
         if ext.max_pages:
             crawler.signals.connect(ext.response_received, signal=signals.response_received)
         return ext
@@ -146,9 +148,6 @@ class DistributedCrawlExtension:
         stats.set_value("dv/workers_lost", lost)
         pending = sorted(p.decode() if isinstance(p, bytes) else p for p in client.smembers(keys.partitions))
         if pending:
-            from dvscraper.compact import compact_output
-            from dvscraper.dataset import OutputLayout
-
             articles = OutputLayout(self.output).articles
             report = compact_output(self.output, run_id=self.crawler.settings.get("DV_RUN_ID"),
                                     only={articles / key for key in pending})

@@ -22,7 +22,8 @@ import time
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from dvscraper.coverage import REJECTED_ARTICLES
+from dvscraper import settings as defaults
+from dvscraper.runs.quality import REJECTED_ARTICLES
 
 
 def progress_figures(stats: dict, elapsed: float, max_pages: int | None = None) -> dict:
@@ -58,7 +59,8 @@ def format_progress(figures: dict, *, done: bool = False) -> str:
 
 
 class ProgressExtension:
-    def __init__(self, crawler, *, mode: str = "auto", interval: float = 10.0, max_pages: int | None = None,
+    def __init__(self, crawler, *, mode: str = defaults.DV_PROGRESS, interval: float = defaults.DV_PROGRESS_INTERVAL,
+                 max_pages: int | None = None,
                  stream=None):
         self.crawler = crawler
         self.stream = stream or sys.stderr
@@ -73,11 +75,12 @@ class ProgressExtension:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        mode = str(settings.get("DV_PROGRESS", "auto")).lower()
+        mode = str(settings.get("DV_PROGRESS", defaults.DV_PROGRESS)).lower()
         if mode in ("off", "0", "false", "none"):
             raise NotConfigured
         max_pages = settings.getint("CLOSESPIDER_PAGECOUNT") or settings.getint("DV_MAX_PAGES") or None
-        ext = cls(crawler, mode=mode, interval=settings.getfloat("DV_PROGRESS_INTERVAL", 10.0), max_pages=max_pages)
+        interval = settings.getfloat("DV_PROGRESS_INTERVAL", defaults.DV_PROGRESS_INTERVAL)
+        ext = cls(crawler, mode=mode, interval=interval, max_pages=max_pages)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

@@ -20,14 +20,12 @@ import socket
 import time
 from pathlib import Path
 
-from dvscraper.dataset import TEMP_SUFFIX
+from dvscraper.dataset.layout import TEMP_SUFFIX, OutputLayout
+from dvscraper.errors import OutputLocked
 
-LOCK_NAME = ".lock"
+__all__ = ["SHARE_PATIENCE", "OutputLock", "OutputLocked", "clean_temp_files", "hold_output"]
+
 SHARE_PATIENCE = 15.0  # seconds a joining worker waits for the first worker to share the lock
-
-
-class OutputLocked(RuntimeError):
-    """Another live process holds the output's lock."""
 
 
 def _pid_alive(pid: int) -> bool:
@@ -43,7 +41,7 @@ def _pid_alive(pid: int) -> bool:
 class OutputLock:
     def __init__(self, output: Path | str):
         self.output = Path(output)
-        self.path = self.output / LOCK_NAME
+        self.path = OutputLayout(self.output).lock
         self._fd: int | None = None
         self.shared = False
         self.first = False

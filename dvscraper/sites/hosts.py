@@ -1,4 +1,4 @@
-"""Host keys: which URLs belong to the crawl, and which hosts are this machine.
+"""Host keys and start URLs: which URLs belong to the crawl, and which hosts are this machine.
 
 A host key is the canonical ``netloc`` (lower-case host, default port dropped):
 ``dienbien.dcs.vn``, ``127.0.0.1:8123``. The allowed hosts of a crawl are the
@@ -10,8 +10,14 @@ names only and would mix them).
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from dvscraper.normalize.urls import canonical_url
+
+DEFAULT_START_URL = "https://dienbien.dcs.vn/"  # where a crawl without start URLs or sites begins
+_SPLIT = re.compile(r"[\s,]+")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -43,3 +49,25 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def parse_start_urls(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """One URL, a comma/space separated string of URLs, or a list; each must be http(s) with a host."""
+    if value is None:
+        return (DEFAULT_START_URL,)
+    items = _SPLIT.split(value) if isinstance(value, str) else [u for v in value for u in _SPLIT.split(v)]
+    urls: list[str] = []
+    for raw in filter(None, (item.strip() for item in items)):
+        try:
+            parts = urlsplit(raw)
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise ValueError(f"bad start URL {raw!r}") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"start URL must be an absolute http(s) URL: {raw!r}")
+        url = canonical_url(raw)
+        if url not in urls:
+            urls.append(url)
+    if not urls:
+        raise ValueError("no start URL given")
+    return tuple(urls)

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from scrapy import signals
 
-from dvscraper.dataset import OutputLayout, write_json_atomic
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import OutputLayout, write_json_atomic
+from dvscraper.dataset.schemas import SCHEMA_VERSION
+from dvscraper.runs.quality import format_quality, judge_from_settings
 
 LOAD_HINT = {
     "pandas": 'pd.read_parquet("{articles}", dtype_backend="pyarrow")',
@@ -36,6 +39,7 @@ def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, starte
     articles = int(stats.get("dv/articles_written", 0))
     return {
         "run_id": run_id,
+        "schema_version": SCHEMA_VERSION,  # of the Parquet files this run wrote (dvscraper.dataset.schemas)
         "finish_reason": reason,
         "started_at": started_at.isoformat(),
         "finished_at": finished_at.isoformat(),
@@ -67,7 +71,7 @@ def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, starte
             "failures": str(layout.failures),
         },
         "summary_file": str(layout.run_summary(run_id)),
-        # --redis: this run is one worker of a distributed crawl (dvscraper/distributed.py)
+        # --redis: this run is one worker of a distributed crawl (dvscraper/distributed/)
         "distributed": ({"crawl": stats["dv/redis_crawl"], "worker": stats.get("dv/worker_id"),
                          "host_limit_waits": int(stats.get("dv/host_limit/waited", 0))}
                         if stats.get("dv/redis_crawl") else None),
@@ -94,8 +98,6 @@ def format_summary(summary: dict) -> str:
     lines += [f"    {count:6d}  {reason}" for reason, count in summary["rejects"].items()]
     lines.append(f"  failures:           {summary['failures_total']}")
     lines += [f"    {count:6d}  {kind}" for kind, count in summary["failures"].items()]
-    from dvscraper.coverage import format_quality
-
     lines += format_quality(summary.get("quality"))
     articles = summary["datasets"]["articles"]
     lines += [
@@ -130,7 +132,7 @@ class RunSummaryExtension:
     def spider_closed(self, spider, reason: str) -> None:
         settings = self.crawler.settings
         params = getattr(spider, "params", None)
-        output = Path(settings.get("DV_OUTPUT_DIR") or "output")
+        output = Path(settings.get("DV_OUTPUT_DIR") or defaults.DV_OUTPUT_DIR)
         run_id = settings.get("DV_RUN_ID") or "unknown"
         described = {}
         if params is not None:
@@ -151,7 +153,5 @@ class RunSummaryExtension:
             duration_s=time.monotonic() - self._t0,
             params=described,
         )
-        from dvscraper.coverage import judge_from_settings
-
         self.summary["quality"] = judge_from_settings(self.crawler.stats.get_stats(), settings)
         write_json_atomic(OutputLayout(output).run_summary(run_id), self.summary)

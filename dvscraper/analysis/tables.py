@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dvscraper.analysis import (OutputData, articles_per_month, author_counts, category_counts, failure_counts,
-                                field_coverage, key_figures, most_read, reject_counts)
+from dvscraper.analysis.figures import (
+    OutputData,
+    articles_per_month,
+    author_counts,
+    category_counts,
+    failure_counts,
+    field_coverage,
+    key_figures,
+    most_read,
+    reject_counts,
+)
 
 
 def _count_table(title: str, counts: pd.Series, label: str, *, limit: int = 15):

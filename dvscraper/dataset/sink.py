@@ -23,7 +23,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dvscraper.dataset import TEMP_SUFFIX
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import TEMP_SUFFIX
 
 Partitioner = Callable[[dict], str]
 
@@ -57,11 +58,11 @@ class ParquetSink:
         *,
         run_id: str,
         partition: Partitioner | None = None,
-        row_group_size: int = 1000,
+        row_group_size: int = defaults.DV_PARQUET_ROW_GROUP_SIZE,
         max_buffered_rows: int | None = None,
-        file_rows: int = 100_000,
-        max_open_files: int = 16,
-        compression: str = "zstd",
+        file_rows: int = defaults.DV_PARQUET_FILE_ROWS,
+        max_open_files: int = defaults.DV_PARQUET_MAX_OPEN_FILES,
+        compression: str = defaults.DV_PARQUET_COMPRESSION,
         batch_rows: int = 64,
     ):
         if row_group_size < 1 or file_rows < 1 or max_open_files < 1:

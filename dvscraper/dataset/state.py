@@ -19,14 +19,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dvscraper.dataset import OutputLayout, read_article_ids, write_json_atomic
-from dvscraper.normalize.urls import article_id
+import pyarrow.parquet as pq
 
-STATE_FILE = "state.json"
+from dvscraper.dataset.layout import OutputLayout, parquet_files, read_article_ids, write_json_atomic
+from dvscraper.normalize.urls import article_id
 
 
 def state_path(output: Path) -> Path:
-    return Path(output) / STATE_FILE
+    return OutputLayout(Path(output)).state
 
 
 def read_state(output: Path) -> dict:
@@ -105,8 +105,6 @@ RETRYABLE_KINDS = ("timeout", "dns", "connection_refused", "connection", "data_l
 def retry_urls(output: Path, known: set[str], *, limit: int = 10_000) -> list[str]:
     """URLs that failed for a transient reason in the runs since the last finished one, not in the
     dataset since: an incremental crawl that stops paging early would otherwise never reach them."""
-    from dvscraper.dataset import parquet_files
-
     folder = OutputLayout(Path(output)).failures
     since = read_state(Path(output)).get("last_finished_run_id") or ""
     urls: list[str] = []
@@ -115,8 +113,6 @@ def retry_urls(output: Path, known: set[str], *, limit: int = 10_000) -> list[st
         run_id = path.stem[len("part-"):].rsplit("-", 1)[0]
         if run_id < since:
             continue
-        import pyarrow.parquet as pq
-
         for row in pq.ParquetFile(path).read(columns=["url", "kind"]).to_pylist():
             kind, url = row["kind"], row["url"]
             worth = kind in RETRYABLE_KINDS or kind == "http_429" or kind.startswith("http_5")

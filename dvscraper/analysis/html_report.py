@@ -13,12 +13,25 @@ import base64
 import datetime as dt
 import html
 import io
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from dvscraper.analysis import (OutputData, articles_per_month, author_counts, category_counts, failure_counts,
-                                field_coverage, key_figures, most_read, read_count_values, reject_counts)
+from dvscraper.analysis.figures import (
+    OutputData,
+    articles_per_month,
+    author_counts,
+    category_counts,
+    failure_counts,
+    field_coverage,
+    key_figures,
+    most_read,
+    read_count_values,
+    reject_counts,
+)
+from dvscraper.dataset.layout import TEMP_SUFFIX
 
 GROWTH_CURVES = 12  # articles with the most read-count observations
 COLOR = "#2b6cb0"
@@ -30,7 +43,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2.2rem;b
 .sub{color:#4a5568;margin-top:0} .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
 .card{border:1px solid #e2e8f0;border-radius:6px;padding:.6rem 1rem;min-width:150px}
 .card b{display:block;font-size:1.35rem} .card span{color:#4a5568;font-size:.85rem}
-table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto} td,th{border-bottom:1px solid #edf2f7;padding:.25rem .6rem;
+table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto}
+td,th{border-bottom:1px solid #edf2f7;padding:.25rem .6rem;
 text-align:left;vertical-align:top} th{background:#f7fafc} td.n{text-align:right;font-variant-numeric:tabular-nums}
 img{max-width:100%;height:auto} .grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .muted{color:#718096}
@@ -223,13 +237,10 @@ def render_report(data: OutputData, *, now: dt.datetime | None = None) -> str:
 
 def write_report(data: OutputData, target: Path) -> Path:
     """Render and write atomically (tmp file + rename)."""
-    import os
-    import tempfile
-
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     text = render_report(data)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

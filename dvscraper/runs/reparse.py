@@ -26,9 +26,15 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import load_object
 
-from dvscraper.archive import ArchivedResponse, iter_archived_responses, warc_dir
-from dvscraper.items import FetchFailure, PageReject
+from dvscraper.dataset.layout import OutputLayout, new_run_id, write_json_atomic
+from dvscraper.dataset.outcomes import FetchFailure, PageReject
+from dvscraper.dataset.warc import ArchivedResponse, iter_archived_responses, warc_dir
 from dvscraper.records import RawArticle
+from dvscraper.runs.quality import judge_from_settings
+from dvscraper.runs.runner import project_settings
+from dvscraper.runs.summary import build_summary
+from dvscraper.spiders.params import CrawlParams
+from dvscraper.spiders.portal import PortalSpider
 
 
 class _Stats:
@@ -85,13 +91,6 @@ def _response(archived: ArchivedResponse):
 
 def reparse(archives: list[Path], output: Path, *, overrides: dict | None = None) -> dict:
     """Rebuild ``output``'s datasets from WARC files -> the run summary (also written to ``runs/``)."""
-    from dvscraper.coverage import judge_from_settings
-    from dvscraper.crawl import project_settings
-    from dvscraper.dataset import OutputLayout, new_run_id, write_json_atomic
-    from dvscraper.spiders.params import CrawlParams
-    from dvscraper.spiders.portal import PortalSpider
-    from dvscraper.summary import build_summary
-
     run_id = new_run_id()
     settings = project_settings({**(overrides or {}), "DV_OUTPUT_DIR": str(output), "DV_RUN_ID": run_id})
     stats = _Stats()

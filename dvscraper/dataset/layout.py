@@ -5,7 +5,10 @@
     <output>/articles/<site>/year=YYYY/month=MM/part-<run_id>-<n>.parquet   one row per article
     <output>/rejects/part-<run_id>-<n>.parquet    pages that gave no article (url, reason, stage, at)
     <output>/failures/part-<run_id>-<n>.parquet   fetches that failed (url, kind, reason, status, at)
+    <output>/read_counts/part-<run_id>-<n>.parquet  read-count observations (article_id, crawled_at, ...)
     <output>/runs/<run_id>.json                   the run summary
+    <output>/warc/<run_id>.warc.gz                the raw archive (``--archive``)
+    <output>/state.json, <output>/.lock           the last crawl's state; the output's lock
 
 Files are written under a hidden temporary name (``.part-...parquet.tmp``) and
 renamed when complete: every reader (pyarrow, pandas, Polars, DuckDB with a
@@ -23,11 +26,18 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+
+from dvscraper import settings as defaults
 
 ARTICLES = "articles"
 REJECTS = "rejects"
 FAILURES = "failures"
+READ_COUNTS = "read_counts"
 RUNS = "runs"
+WARC = "warc"
+STATE_FILE = "state.json"
+LOCK_FILE = ".lock"
 TEMP_SUFFIX = ".tmp"
 
 
@@ -48,8 +58,24 @@ class OutputLayout:
         return self.root / FAILURES
 
     @property
+    def read_counts(self) -> Path:
+        return self.root / READ_COUNTS
+
+    @property
     def runs(self) -> Path:
         return self.root / RUNS
+
+    @property
+    def warc(self) -> Path:
+        return self.root / WARC
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE_FILE
+
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK_FILE
 
     def run_summary(self, run_id: str) -> Path:
         return self.runs / f"{run_id}.json"
@@ -100,8 +126,6 @@ def site_dir(site: str | None) -> str:
     """The folder of a site's partitions: its host as is (``dienbien.dcs.vn``), URL-quoted when it
     holds anything but letters, digits, ``.``, ``-``, ``_`` (an IPv6 address). Not ``site=<host>``: a
     hive key equal to a column of the files makes pandas/pyarrow refuse the dataset."""
-    from urllib.parse import quote
-
     return quote(site, safe="") if site else "unknown"
 
 
@@ -139,7 +163,8 @@ def migrate_legacy_articles(articles_dir: Path) -> int:
                 target = articles_dir / site_dir(site) / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.parent / f".{target.name}{TEMP_SUFFIX}"
-                pq.write_table(table.filter(pc.equal(table.column("site"), site)), tmp, compression="zstd")
+                pq.write_table(table.filter(pc.equal(table.column("site"), site)), tmp,
+                               compression=defaults.DV_PARQUET_COMPRESSION)
                 os.replace(tmp, target)
             path.unlink(missing_ok=True)
         moved += 1

@@ -9,8 +9,8 @@ refused by ``NormalizePipeline`` or ``ValidatePipeline``). Pages the spider foun
 not to be articles (home, listings: ``stage == "spider"``) are not rejects here.
 
 ``judge_coverage(stats, ...)`` turns those counters into the ``quality`` block of
-the run summary; ``dvscraper crawl`` exits ``EXIT_QUALITY`` (4) when it holds a
-breach. Settings: ``DV_COVERAGE_MIN`` (field -> minimum share present),
+the run summary; ``dvscraper crawl`` exits 4 (``dvscraper.errors.QualityAlarm``) when
+it holds a breach. Settings: ``DV_COVERAGE_MIN`` (field -> minimum share present),
 ``DV_MAX_REJECT_RATE``, ``DV_COVERAGE_MIN_ARTICLES`` (judge only from this many
 articles), ``DV_COVERAGE_CHECK`` (False: report, never judge).
 """
@@ -19,27 +19,12 @@ from __future__ import annotations
 
 import json
 
+from dvscraper import settings as defaults
 from dvscraper.records import ARTICLE_FIELDS
 
 COVERAGE_PREFIX = "dv/coverage/"
 ARTICLES_SEEN = "dv/quality/articles"
 REJECTED_ARTICLES = "dv/quality/rejected_articles"
-EXIT_QUALITY = 4
-
-
-def field_present(value: object) -> bool:
-    """A field counts as present unless it is null, an empty/blank string or an empty list."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, (list, tuple, dict)):
-        return bool(value)
-    return True
-
-
-def present_fields(row: dict) -> list[str]:
-    return [name for name in ARTICLE_FIELDS if field_present(row.get(name))]
 
 
 def _thresholds(value) -> dict[str, float]:
@@ -90,8 +75,8 @@ def judge_from_settings(stats: dict, settings) -> dict:
         stats,
         minimums=settings.get("DV_COVERAGE_MIN"),
         max_reject_rate=float(raw_rate) if raw_rate not in (None, "") else None,
-        min_articles=settings.getint("DV_COVERAGE_MIN_ARTICLES", 30),
-        enabled=settings.getbool("DV_COVERAGE_CHECK", True),
+        min_articles=settings.getint("DV_COVERAGE_MIN_ARTICLES", defaults.DV_COVERAGE_MIN_ARTICLES),
+        enabled=settings.getbool("DV_COVERAGE_CHECK", defaults.DV_COVERAGE_CHECK),
     )
 
 
@@ -120,7 +105,7 @@ def format_quality(quality: dict | None) -> list[str]:
     lines = [f"  coverage:           {quality['articles']} articles, reject rate "
              + (f"{quality['reject_rate']:.1%}" if quality["reject_rate"] is not None else "n/a")
              + ("" if quality["judged"] else f" (not judged: fewer than {quality['min_articles']} articles)")]
-    watched = [name for name in quality["minimums"]] or list(quality["coverage"])
+    watched = list(quality["minimums"]) or list(quality["coverage"])
     for name in watched:
         share = quality["coverage"].get(name)
         if share is None:

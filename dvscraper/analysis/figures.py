@@ -4,7 +4,8 @@
 ``read_counts/`` (issue 4's read-count observations; absent in older folders) and
 ``runs/*.json``; a missing dataset is an empty frame. ``key_figures(data)`` computes
 what both commands show, so the terminal table and the HTML report agree.
-Only complete Parquet files are read (``dvscraper.dataset.parquet_files``).
+Only complete Parquet files are read (``dvscraper.dataset.layout.parquet_files``); files
+written before a column was added give it as nulls.
 """
 
 from __future__ import annotations
@@ -14,13 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from dvscraper.coverage import field_present
-from dvscraper.dataset import OutputLayout, parquet_files
-from dvscraper.items import STAGE_SPIDER
+from dvscraper.dataset.layout import OutputLayout, parquet_files
+from dvscraper.dataset.outcomes import STAGE_SPIDER
+from dvscraper.dataset.schemas import (
+    ARTICLE_SCHEMA,
+    FAILURE_SCHEMA,
+    READ_COUNT_SCHEMA,
+    REJECT_SCHEMA,
+    conform,
+    field_present,
+)
 from dvscraper.records import ARTICLE_FIELDS
 
-READ_COUNTS = "read_counts"
 TOP_N = 10
 
 
@@ -35,16 +44,14 @@ class OutputData:
     run_summaries: list[dict] = field(default_factory=list)
 
 
-def _read(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
+def _read(folder: Path, schema: pa.Schema) -> pd.DataFrame:
+    """Every complete file of ``folder``, each conformed to ``schema`` (an older file's missing
+    column reads as null)."""
     files = parquet_files(folder)
     if not files:
-        return pd.DataFrame(columns=columns or [])
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    tables = [pq.read_table(path) for path in files]
-    table = pa.concat_tables(tables, promote_options="default")
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+        return pd.DataFrame(columns=schema.names)
+    tables = [conform(pq.read_table(path), schema) for path in files]
+    return pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _runs(folder: Path) -> list[dict]:
@@ -70,10 +77,10 @@ def load_output(output: Path) -> OutputData:
         runs = runs.sort_values("started_at").reset_index(drop=True)
     return OutputData(
         root=layout.root,
-        articles=_read(layout.articles, list(ARTICLE_FIELDS)),
-        rejects=_read(layout.rejects, ["url", "reason", "reason_key", "stage", "at"]),
-        failures=_read(layout.failures, ["url", "kind", "reason", "status", "stage", "at"]),
-        read_counts=_read(layout.root / READ_COUNTS, ["article_id", "crawled_at", "read_count"]),
+        articles=_read(layout.articles, ARTICLE_SCHEMA),
+        rejects=_read(layout.rejects, REJECT_SCHEMA),
+        failures=_read(layout.failures, FAILURE_SCHEMA),
+        read_counts=_read(layout.read_counts, READ_COUNT_SCHEMA),
         runs=runs,
         run_summaries=summaries,
     )
@@ -170,22 +177,22 @@ def key_figures(data: OutputData) -> dict:
     rejected, not_articles = reject_counts(data.rejects)
     figures = {
         "output": str(data.root),
-        "articles": int(len(articles)),
+        "articles": len(articles),
         "first_published": None,
         "last_published": None,
         "categories": int(articles["category"].nunique()) if not articles.empty else 0,
         "read_counts": {
-            "articles_with": int(len(reads)),
+            "articles_with": len(reads),
             "total": int(reads.sum()) if len(reads) else 0,
             "median": float(reads.median()) if len(reads) else None,
             "mean": round(float(reads.mean()), 1) if len(reads) else None,
             "max": int(reads.max()) if len(reads) else None,
         },
-        "read_count_observations": int(len(data.read_counts)),
+        "read_count_observations": len(data.read_counts),
         "rejected_article_pages": int(rejected.sum()),
         "pages_not_articles": int(not_articles.sum()),
-        "failures": int(len(data.failures)),
-        "runs": int(len(data.runs)),
+        "failures": len(data.failures),
+        "runs": len(data.runs),
         "last_run": data.runs.iloc[-1]["run_id"] if not data.runs.empty else None,
     }
     if not articles.empty:

@@ -1,4 +1,4 @@
-"""ReportPipeline: rejects and failures into Parquet with reasons, and counted."""
+"""RejectPipeline: rejects and failures into Parquet with reasons, and counted."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dvscraper.dataset import parquet_files
-from dvscraper.items import FetchFailure, PageReject, reason_key
-from pipelines.reports import FAILURE_SCHEMA, REJECT_SCHEMA, ReportPipeline
+from dvscraper.dataset.layout import parquet_files
+from dvscraper.dataset.outcomes import FetchFailure, PageReject, reason_key
+from dvscraper.dataset.schemas import FAILURE_SCHEMA, REJECT_SCHEMA
+from pipelines.rejects import RejectPipeline
 
 AT = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def test_rejects_and_failures_are_written_and_counted(tmp_path, stats, make_article):
-    pipeline = ReportPipeline(tmp_path, run_id="r1", stats=stats)
+    pipeline = RejectPipeline(tmp_path, run_id="r1", stats=stats)
     items = [
         PageReject(url="https://h/a", reason="no readable meta time: '31/02/2023'", stage="normalize", at=AT),
         PageReject(url="https://h/", reason="no readable meta time", stage="spider", at=AT),

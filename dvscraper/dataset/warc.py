@@ -1,12 +1,11 @@
-"""The raw archive: every fetched response into a gzip WARC file, and reading it back.
+"""The raw archive's files: gzip WARC written under a temporary name, and reading it back.
 
-``WarcArchiveExtension`` (on with ``dvscraper crawl --archive``, i.e. ``DV_ARCHIVE``)
-writes each response Scrapy receives (``response_received``: after retries and
-redirects, error pages and robots.txt included) as a WARC ``response`` record to
-``<output>/warc/<run_id>.warc.gz``. The file is written under a hidden temporary
-name and renamed when the crawl closes, like the Parquet files. Bodies are stored
-as Scrapy hands them over (already decompressed), so ``Content-Encoding`` and
-``Transfer-Encoding`` are dropped and ``Content-Length`` is the stored length.
+``WarcWriterFile`` writes ``response`` records to ``<output>/warc/<run_id>.warc.gz``
+(``dvscraper.runs.archive.WarcArchiveExtension`` feeds it every response of a crawl
+run with ``--archive``); the file is written under a hidden temporary name and renamed
+on close, like the Parquet files. Bodies are stored as Scrapy hands them over (already
+decompressed), so ``Content-Encoding`` and ``Transfer-Encoding`` are dropped and
+``Content-Length`` is the stored length.
 
 ``iter_archived_responses(paths)`` reads them back (``dvscraper reparse``).
 """
@@ -21,17 +20,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from dvscraper.dataset.layout import TEMP_SUFFIX, OutputLayout
 
-from dvscraper.dataset import TEMP_SUFFIX, OutputLayout
-
-WARC = "warc"
 _DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
 
 
 def warc_dir(output: Path) -> Path:
-    return OutputLayout(Path(output)).root / WARC
+    return OutputLayout(Path(output)).warc
 
 
 def _http_headers(status: int, headers, body_length: int):
@@ -81,45 +76,6 @@ class WarcWriterFile:
         self._file.close()
         os.replace(self.tmp, self.path)
         return self.path
-
-
-class WarcArchiveExtension:
-    def __init__(self, output: Path | str, run_id: str, stats=None):
-        self.path = warc_dir(Path(output)) / f"{run_id}.warc.gz"
-        self.stats = stats
-        self.archive: WarcWriterFile | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if not settings.getbool("DV_ARCHIVE"):
-            raise NotConfigured
-        ext = cls(settings.get("DV_OUTPUT_DIR") or "output", settings.get("DV_RUN_ID") or "unknown",
-                  stats=crawler.stats)
-        ext.crawler = crawler
-        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.response_received, signal=signals.response_received)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        return ext
-
-    def spider_opened(self, spider=None) -> None:
-        # the run id and output are final once the spider pushed its settings
-        settings = self.crawler.settings
-        self.path = warc_dir(Path(settings.get("DV_OUTPUT_DIR") or "output")) / f"{settings.get('DV_RUN_ID')}.warc.gz"
-        self.archive = WarcWriterFile(self.path)
-
-    def response_received(self, response, request=None, **kwargs) -> None:
-        if self.archive is None:
-            return
-        self.archive.write_response(response.url, response.status, response.headers, response.body,
-                                    dt.datetime.now(dt.timezone.utc))
-        if self.stats is not None:
-            self.stats.inc_value("dv/archive/records")
-
-    def spider_closed(self, spider=None, reason: str | None = None) -> None:
-        if self.archive is not None:
-            self.archive.close()
-            self.archive = None
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -34,15 +34,12 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from dvscraper.errors import RedisUnavailable
+
 KEY_PREFIX = "dvscraper"
-DEFAULT_IDLE_SECONDS = 5.0
 BEAT_SECONDS = 0.25  # how often a worker tells Redis it is alive/busy, and checks for new requests
 ALIVE_TTL_MS = 15_000  # a worker silent this long is taken for dead (killed)
 BUSY_TTL_MS = 1_000  # a busy mark outlives its beat by 4 beats: idle peers can't miss it
-
-
-class RedisUnavailable(RuntimeError):
-    """The Redis server named by ``DV_REDIS_URL`` cannot be used (one-line message)."""
 
 
 def check_redis_url(url: str) -> str:
@@ -53,7 +50,7 @@ def check_redis_url(url: str) -> str:
     if parts.scheme != "unix" and not parts.hostname:
         raise ValueError(f"bad --redis URL {url!r} (no host)")
     try:
-        parts.port
+        parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         raise ValueError(f"bad --redis URL {url!r} (bad port)") from None
     return url
@@ -132,7 +129,7 @@ class CrawlKeys:
 def scheduler_settings(url: str, keys: CrawlKeys) -> dict:
     """The Scrapy settings that put the frontier and the duplicate filter in Redis (scrapy-redis)."""
     return {
-        "SCHEDULER": "dvscraper.distributed.RedisScheduler",
+        "SCHEDULER": "dvscraper.distributed.scheduler.RedisScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
@@ -144,32 +141,6 @@ def scheduler_settings(url: str, keys: CrawlKeys) -> dict:
         "REDIS_URL": url,
         "DV_COMPACT_ON_CLOSE": False,  # the last worker compacts, for all of them
     }
-
-
-def _redis_scheduler_base():
-    from scrapy_redis.scheduler import Scheduler
-
-    return Scheduler
-
-
-class RedisScheduler(_redis_scheduler_base()):
-    """scrapy-redis's ``Scheduler``, counting its stats the way Scrapy 2.13+ wants (no ``spider``
-    argument: scrapy-redis 0.9.1 still passes one, and every request logged a deprecation warning)."""
-
-    def enqueue_request(self, request):
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
-        return True
-
-    def next_request(self):
-        request = self.queue.pop(self.idle_before_close)
-        if request and self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
-        return request
 
 
 def new_worker_id() -> str:

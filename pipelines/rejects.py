@@ -1,4 +1,4 @@
-"""ReportPipeline: rejected pages and failed fetches into ``rejects/`` and ``failures/``.
+"""RejectPipeline: rejected pages and failed fetches into ``rejects/`` and ``failures/``.
 
 Both are Parquet (explicit schemas, tmp file + rename, like the articles) so one
 line loads them: ``pd.read_parquet("output/rejects")``. Each record also bumps a
@@ -9,38 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow as pa
-
-from dvscraper.dataset import OutputLayout
-from dvscraper.items import FetchFailure, PageReject, reason_key
-from pipelines.sink import ParquetSink
-
-REJECT_SCHEMA = pa.schema(
-    [
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("reason_key", pa.string(), nullable=False),
-        pa.field("stage", pa.string(), nullable=False),
-        pa.field("at", pa.timestamp("us", tz="UTC"), nullable=False),
-    ]
-)
-
-FAILURE_SCHEMA = pa.schema(
-    [
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("kind", pa.string(), nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("status", pa.int32()),
-        pa.field("stage", pa.string(), nullable=False),
-        pa.field("at", pa.timestamp("us", tz="UTC"), nullable=False),
-    ]
-)
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import OutputLayout
+from dvscraper.dataset.outcomes import FetchFailure, PageReject, reason_key
+from dvscraper.dataset.schemas import FAILURE_SCHEMA, REJECT_SCHEMA
+from dvscraper.dataset.sink import ParquetSink
 
 
-class ReportPipeline:
+class RejectPipeline:
     """Writes ``PageReject`` and ``FetchFailure`` items; passes every other item on."""
 
-    def __init__(self, out_dir: Path | str, *, run_id: str, row_group_size: int = 1000, stats=None):
+    def __init__(self, out_dir: Path | str, *, run_id: str, row_group_size: int = defaults.DV_PARQUET_ROW_GROUP_SIZE,
+                 stats=None):
         layout = OutputLayout(Path(out_dir))
         self.stats = stats
         self.rejects = ParquetSink(layout.rejects, REJECT_SCHEMA, run_id=run_id, row_group_size=row_group_size)
@@ -52,7 +32,7 @@ class ReportPipeline:
         return cls(
             settings.get("DV_OUTPUT_DIR"),
             run_id=settings.get("DV_RUN_ID"),
-            row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", 1000),
+            row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", defaults.DV_PARQUET_ROW_GROUP_SIZE),
             stats=crawler.stats,
         )
 
