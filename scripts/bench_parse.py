@@ -102,7 +102,7 @@ def run_trafilatura() -> Callable[[Page], object] | None:
     def call(page: Page) -> object:
         try:
             return bare_extraction(page.data, url=page.url)
-        except Exception as exc:  # noqa: BLE001 (the peer's failures are its own; count the page)
+        except Exception as exc:
             return exc
 
     return call

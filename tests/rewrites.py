@@ -23,10 +23,10 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from html import escape as html_escape
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from html import escape as html_escape
 
 
 class RewriteError(Exception):
@@ -490,7 +490,7 @@ def indentation(tree):
     def walk(el, depth):
         if tag_of(el) in ("pre", "textarea") or tag_of(el) in INVISIBLE:
             return
-        children = [c for c in el]
+        children = list(el)
         for i, child in enumerate(children):
             if not is_element(child):
                 continue

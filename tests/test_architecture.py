@@ -16,9 +16,6 @@ import sys
 
 from tests.conftest import REPO
 
-# TODO(parse): lead fixes — the parser's own cycle (document <-> scan), its import inside a
-# function that dodges it, and parse/profile.py reading the bundled site profile at import time.
-PARSE_TODO = "dvscraper.parse"
 MAX_INNER_IMPORTS = 10
 
 
@@ -42,17 +39,14 @@ def _analyse():
 
 def test_no_import_cycle_between_files():
     graph, _, edges, _ = _analyse()
-    cycles = [c for c in graph.cycles(edges) if not all(m.startswith(PARSE_TODO) for m in c)]
-    assert cycles == []
+    assert graph.cycles(edges) == []
 
 
 def test_few_imports_inside_functions_each_with_a_reason():
     _, _, _, inner = _analyse()
     statements = sorted({(name, path, line) for name, path, line in inner})
     assert len(statements) <= MAX_INNER_IMPORTS, statements
-    for name, path, line in statements:
-        if name.startswith(PARSE_TODO):
-            continue
+    for _name, path, line in statements:
         text = path.read_text(encoding="utf-8").splitlines()
         assert "#" in text[line - 1] or text[line - 2].strip().startswith("#"), \
             f"{path.relative_to(REPO)}:{line}: say why this import waits for the function"
@@ -87,7 +81,7 @@ def test_no_file_is_read_at_import_time():
     result = subprocess.run([sys.executable, "-c", _PROBE, str(REPO)], capture_output=True, text=True,
                             cwd=REPO, timeout=120, check=True)
     opened = json.loads(result.stdout.strip().splitlines()[-1])
-    assert [o["path"] for o in opened if not o["by_parse"]] == []
+    assert [o["path"] for o in opened] == []
 
 
 def test_exit_codes_are_defined_once():

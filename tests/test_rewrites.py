@@ -93,7 +93,7 @@ def test_rewritten_field(stem: str, name: str, field: str) -> None:
 def expected_texts(expected: dict) -> list[str]:
     """What a reader must still read on the page: title, lead, body paragraphs, byline, captions."""
     texts = [expected["title"], expected["summary"], expected["byline"]]
-    texts += [p for p in expected["body_text"].split("\n\n")]
+    texts += expected["body_text"].split("\n\n")
     texts += [image["caption"] for image in expected["images"]]
     return [rw.norm(t) for t in texts if t]
 

@@ -10,7 +10,9 @@ are tried first where they apply; every field falls back to these rules.
 
 from __future__ import annotations
 
-from dvscraper.normalize.text import collapse, text_of, spaced_text
+from dvscraper.normalize.article import REASON_NO_META_TIME, REASON_NO_TITLE
+from dvscraper.normalize.event_date import opens_with_dateline, opens_with_event_date
+from dvscraper.normalize.text import collapse, spaced_text, text_of
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import structure
 from dvscraper.parse.blocks import BREAK, Line, Picture, flatten
@@ -19,12 +21,9 @@ from dvscraper.parse.byline import find_byline, is_credit, reads_as_byline
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
 from dvscraper.parse.labels import label_key
-from dvscraper.normalize.article import REASON_NO_META_TIME, REASON_NO_TITLE
-from dvscraper.normalize.event_date import opens_with_dateline, opens_with_event_date
 from dvscraper.parse.meta_line import MetaLine, find_meta_lines, read_count_in, read_meta
-from dvscraper.parse.profile import DEFAULT_PROFILE, SiteProfile
+from dvscraper.parse.profile import SiteProfile, default_profile
 from dvscraper.records import NotAnArticle, RawArticle, RawImage
-
 
 _LEAD_CLASS_HINTS = ("sapo", "lead", "summary", "tomtat", "tom-tat", "mota", "description", "intro", "desc")
 _MIN_LEAD_WORDS = 12
@@ -36,18 +35,18 @@ _MAX_HEADING_CHARS = 300
 
 def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None = None) -> RawArticle:
     """The article's strings as shown; raises ``NotAnArticle(reason)`` for other pages."""
-    profile = DEFAULT_PROFILE if profile is None else profile
+    profile = default_profile() if profile is None else profile
     page = load_page(html, profile.parsed_selectors)
     root = page.root
     metas = find_meta_lines(page)
     chosen = _profile_meta(page, profile)
-    title, title_el = None, None
+    title = None
     if chosen is not None:
-        title, title_el = _profile_title(page, profile)
+        title, _ = _profile_title(page, profile)
         if title is None:
-            title, title_el, _ = structure.find_title(chosen.element, url, own=structure.own_key_or_none(url))
+            title, _, _ = structure.find_title(chosen.element, url, own=structure.own_key_or_none(url))
     else:
-        chosen, title, title_el = _choose_meta(metas, url)
+        chosen, title, _ = _choose_meta(metas, url)
     if chosen is None:
         raise NotAnArticle(REASON_NO_META_TIME)
     if not title and chosen.has_time_label and len(metas) == 1:

@@ -327,7 +327,8 @@ class Flattener:
                 for images, caption in zip(pending, texts):
                     self._frame(images, [caption])
             elif pending:
-                self._frame([img for cell in pending for img in cell], [collapse(" ".join(t for t in texts if t)) or None])
+                caption = collapse(" ".join(t for t in texts if t)) or None
+                self._frame([img for cell in pending for img in cell], [caption])
             pending = []
         self._frame([img for cell in pending for img in cell], [None])
 

@@ -143,7 +143,7 @@ def _inline(link) -> bool:
     after = link.tail or ""
     before = before.rstrip()
     after = after.lstrip()
-    if len(before) >= _INLINE_CONTEXT and before[-1:].isalnum() or before.endswith(","):
+    if (len(before) >= _INLINE_CONTEXT and before[-1:].isalnum()) or before.endswith(","):
         return True
     return len(after) >= _INLINE_CONTEXT and after[:1].isalnum() and not after[:1].isdigit()
 

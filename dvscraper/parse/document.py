@@ -7,14 +7,16 @@ be matched with plain (case-insensitive) regular expressions.
 from __future__ import annotations
 
 import codecs
-import re
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from dvscraper.normalize.article import REASON_NO_META_TIME
+from dvscraper.parse.scan import scan_page
 from dvscraper.records import NotAnArticle
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -122,8 +124,6 @@ class Page:
         for base in self.root.iter("base"):
             href = (base.get("href") or "").strip()
             if href and not href.lower().startswith(("javascript:", "data:")):
-                from urllib.parse import urljoin  # noqa: PLC0415 (rare path)
-
                 return urljoin(url, href)
             break
         return url
@@ -131,8 +131,6 @@ class Page:
     def scan(self):
         """Landmarks of the page (labels, breadcrumb home, sidebar, furniture), found once."""
         if self._scan is None:
-            from dvscraper.parse.scan import scan_page  # noqa: PLC0415 (scan imports this module)
-
             self._scan = scan_page(self, self.selectors)
         return self._scan
 
@@ -155,36 +153,6 @@ class Page:
         the words are spaced (one ``str.__contains__`` each: far cheaper than a regex)."""
         folded = self.folded_text
         return {phrase for phrase in phrases if phrase.lower() in folded}
-
-
-def phrase_pattern(phrases, *, ignore_case: bool = True) -> re.Pattern:
-    """A pattern for ``phrases``, their words separated by any whitespace; case-insensitive
-    unless ``ignore_case=False`` (then match lower-cased text with lower-case phrases: an
-    alternation scans many times faster without ``re.IGNORECASE``)."""
-    ordered = sorted({p if ignore_case else p.lower() for p in phrases}, key=len, reverse=True)
-    flags = re.IGNORECASE if ignore_case else 0
-    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered), flags)
-
-
-def trie_pattern(phrases) -> re.Pattern:
-    """One pattern for lower-case ``phrases`` (their words separated by any whitespace), as a
-    character trie: several times fewer attempts per position than a plain alternation, and
-    the same matches (a phrase that extends another is tried first, as by length)."""
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for ch in " ".join(phrase.split()):
-            node = node.setdefault(ch, {})
-        node[None] = {}
-
-    def build(node: dict) -> str:
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child) for ch, child in sorted(
-            (k, v) for k, v in node.items() if k is not None)]
-        if None in node and alts:
-            alts.append("")
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")" if alts else ""
-
-    return re.compile(build(trie))
 
 
 def load_page(html: bytes | str, selectors: tuple = ()) -> Page:

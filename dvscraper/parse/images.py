@@ -16,7 +16,9 @@ from dvscraper.records import RawImage
 
 _FILE_NAME = re.compile(r"^[\w\-. ()]*\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg)$|^[\w\-]+$", re.I)
 # Image URLs that are page furniture, not article photos (share/print icons, spacers).
-_FURNITURE = re.compile(r"(?:icon|share|print|facebook|zalo|twitter|email|spacer|blank|pixel|logo|loading)[\w-]*\.", re.I)
+_FURNITURE = re.compile(
+    r"(?:icon|share|print|facebook|zalo|twitter|email|spacer|blank|pixel|logo|loading)[\w-]*\.", re.I
+)
 _MAX_CAPTION_WORDS = 60
 _MAX_PLAIN_CAPTION_WORDS = 25
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml import etree
 
 from dvscraper.normalize.dates import match_published, parse_published
-from dvscraper.normalize.text import collapse, text_of, spaced_text
+from dvscraper.normalize.text import collapse, spaced_text, text_of
 from dvscraper.normalize.urls import canonical_url, resolver
 from dvscraper.parse import structure
 from dvscraper.parse.blocks import IMAGE_TAGS, Line, below, flatten, holds_image, make_picture

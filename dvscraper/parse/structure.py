@@ -4,29 +4,27 @@ article ends (sidebar widgets, footer, other articles, related lists)."""
 from __future__ import annotations
 
 import re
-
 from urllib.parse import urlsplit
 
 from lxml import etree
-
 
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, collapsed_text_within, text_of, text_within
 from dvscraper.normalize.urls import absolute_url, canonical_url
 from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below, holds
-from dvscraper.parse.document import phrase_pattern, trie_pattern
 from dvscraper.parse.labels import (
-    label_key,
     FOLDED_HOME,
     FOLDED_RELATED,
     FOLDED_SIDEBAR,
     FOLDED_SITE_NAMES,
-    RELATED_HEADINGS,
     HOME_CRUMBS,
-    SITE_NAMES,
+    RELATED_HEADINGS,
     SIDEBAR_WIDGETS,
+    SITE_NAMES,
     TOOLBAR_TEXTS,
+    label_key,
 )
+from dvscraper.parse.patterns import phrase_pattern, trie_pattern
 
 _TITLE_CLASS = re.compile(r"title|tieude|tieu-de|heading|headline|ten-bai|tenbai", re.I)
 _TITLE_WINDOW = 14  # preceding text nodes examined for the title
@@ -40,10 +38,6 @@ _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|\s/\s)\s*")
 _CRUMB_CLASS = re.compile(r"breadcrumb|duong-?dan|path|crumb|vitri|vi-tri", re.I)
 _MAX_CRUMBS = 6  # a longer "Trang chủ ..." run is a menu
 _DATE_ONLY = re.compile(r"^[\W\d_]*(?:(?:thứ|chủ nhật)[^,]*,?)?\s*(?:ngày)?[\s\d/:.\-APMapm,]*$", re.I)
-_MARKER_TOKENS = frozenset(
-    "footer site-footer page-footer sidebar side-bar widget banner quangcao quang-cao advert ads "
-    "col-right right-col rightcol colright box-right right-column sidebar-right".split()
-)
 _SIDEBAR_RE = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in SIDEBAR_WIDGETS) + r")\b", re.I)
 _TOOLBAR_RE = re.compile(r"^[\W_]*(?:" + "|".join(re.escape(w) for w in TOOLBAR_TEXTS) + r")\b", re.I)
 _LABEL_TAGS = frozenset(("dt", "th", "label", "legend"))
@@ -52,7 +46,9 @@ _INLINE_PARENTS = frozenset("span a b strong em i u font small big sup sub label
 
 def is_site_name(text: str) -> bool:
     key = label_key(text)
-    return key in FOLDED_SITE_NAMES or any(key.startswith(name) and len(key) - len(name) < 4 for name in FOLDED_SITE_NAMES)
+    if key in FOLDED_SITE_NAMES:
+        return True
+    return any(key.startswith(name) and len(key) - len(name) < 4 for name in FOLDED_SITE_NAMES)
 
 
 def is_toolbar_text(text: str) -> bool:
@@ -355,7 +351,7 @@ def _row_crumbs(row) -> list:
     items = [child for child in row if child.tag in ("li", "dd")]
     if len(items) >= 2:
         return items
-    return [a for a in row.iter("a")]
+    return list(row.iter("a"))
 
 
 def _row_items(row) -> list[str]:
@@ -514,7 +510,12 @@ def related_regions(page, container, meta_el) -> list:
         while region.tag in _INLINE_PARENTS and region.getparent() is not None:
             region = region.getparent()
         parent = region.getparent()
-        while parent is not None and parent is not container and parent not in meta_ancestors and _link_density(parent) >= _LINK_DENSE:
+        while (
+            parent is not None
+            and parent is not container
+            and parent not in meta_ancestors
+            and _link_density(parent) >= _LINK_DENSE
+        ):
             region, parent = parent, parent.getparent()
         regions.append(region)
         if _link_density(region) < _LINK_DENSE:  # the heading alone: its list follows it
@@ -538,7 +539,7 @@ def is_stop_line(line: Line) -> bool:
     if len(line.text) > 80 or line.words > 8:
         return False
     key = label_key(line.text).strip(" :")
-    return key.startswith(FOLDED_RELATED) or key.startswith(FOLDED_SIDEBAR)
+    return key.startswith(FOLDED_RELATED + FOLDED_SIDEBAR)
 
 
 __all__ = [

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from dvscraper import settings as defaults
 from dvscraper.normalize.dates import VN_TZ
-from dvscraper.parse.profile import DEFAULT_PROFILE, EMPTY_PROFILE
+from dvscraper.parse.profile import EMPTY_PROFILE, default_profile
 from dvscraper.sites import resolve_sites
 from dvscraper.sites.hosts import DEFAULT_START_URL, host_key, is_loopback, parse_start_urls
 
@@ -131,7 +131,7 @@ class CrawlParams:
         """The parser profile for a page: its site's, the default one without sites, the empty one
         (label-anchored rules only) for a host no site claims."""
         if not self.sites:
-            return DEFAULT_PROFILE
+            return default_profile()
         site = self.site_for(url)
         return site.profile if site is not None else EMPTY_PROFILE
 
