@@ -24,11 +24,14 @@ _STRICT_DATELINE = re.compile(
     r"(?:\((?P<agency>[^()]{1,20})\)\s*)?[-–—]\s*\S"
 )
 # Time-of-day words that open a Vietnamese lead (Sáng = morning ... Đêm = night).
-_PART_OF_DAY = r"(?:sáng|trưa|chiều|tối|đêm|ngày|hôm|rạng\s+sáng|sáng\s+sớm|cuối\s+giờ\s+chiều|đầu\s+giờ\s+sáng)"
+_PART_OF_DAY = (
+    r"(?:sáng|trưa|chiều|tối|đêm|ngày|hôm|rạng\s+sáng|sáng\s+sớm|cuối\s+giờ\s+chiều|đầu\s+giờ\s+sáng"
+    r"|trong\s+(?:\d+|hai|ba|bốn|năm)\s+ngày)"  # "Trong 2 ngày (14-15/1)": over two days, from the first
+)
 _RELATIVE = r"(?P<rel>nay|qua|mai|hôm\s+nay|hôm\s+qua|ngày\s+mai)"
 # d/m, d-m or d.m (a range "14-15/1" keeps the first day); an optional /yyyy.
 _DAY_MONTH = (
-    r"(?P<d>\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s*[/.\-]\s*(?P<m>\d{1,2})"
+    r"(?P<d>\d{1,2})(?:\s*(?:[-–]|và)\s*\d{1,2})?\s*[/.\-]\s*(?P<m>\d{1,2})"
     r"(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?!\s*[/.\-]?\d)"
 )
 _OPENING = re.compile(

@@ -19,7 +19,7 @@ from dvscraper.parse.blocks import BREAK, Line, Picture, flatten
 from dvscraper.parse.bounds import inside, teaser_roots, trim_to_article
 from dvscraper.parse.byline import find_byline, is_credit, reads_as_byline
 from dvscraper.parse.document import load_page
-from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
+from dvscraper.parse.images import is_furniture, links_offsite, reads_as_caption, to_raw_image
 from dvscraper.parse.labels import label_key
 from dvscraper.parse.meta_line import MetaLine, find_meta_lines, read_count_in, read_meta
 from dvscraper.parse.profile import SiteProfile, default_profile
@@ -175,8 +175,8 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
         item = items[index]
         index += 1
         if isinstance(item, Picture):
-            if is_furniture(item):
-                continue
+            if is_furniture(item) or links_offsite(item.element, url):
+                continue  # an icon, a spacer, a banner that leads to another site
             caption = item.caption
             following = items[index] if index < len(items) else None
             if caption is None and isinstance(following, Line) and not is_credit(following.text):

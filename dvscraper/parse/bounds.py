@@ -34,11 +34,21 @@ from dvscraper.parse.byline import is_credit, reads_as_byline
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(?:$|[?#])", re.I)
 _PHOTO_LINK = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?:$|[?#])", re.I)
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.I)
-_COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b|bản\s+quyền\b)", re.I)
+# A list item of other articles, documents or comments without links: a line that ends with its
+# date ("Tuổi trẻ Điện Biên ra quân (03/03/2022)") or opens with a name and a date and a colon
+# ("Nguyễn Văn Bình (16/01/2023): Bài viết rất hay ...").
+_DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
+_DATED_ITEM = re.compile(
+    r"(?:[\(\[]\s*" + _DATE + r"(?:[^)\]]{0,12})[\)\]]\s*\.?|\s[-–|]?\s*" + _DATE
+    + r"(?:\s*[-–,]?\s*\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?)\s*$"
+    + r"|^[^.!?:]{2,60}?[\(\[]\s*" + _DATE + r"[^)\]]{0,12}[\)\]]\s*:"
+)
+_COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b|bản\s+quyền\s+(?:©|\(c\)|thuộc\b|\d{4}))", re.I)
 _CARD_MAX_CHARS = 600  # a teaser card is small: a title, a date, a line or two of summary
 _MIN_PARAGRAPH_WORDS = 12  # a real paragraph of prose
 _MAX_BOX_TITLE_WORDS = 10
 _BLOCKS = tuple(BLOCK_TAGS)
+_INLINE_TAGS = frozenset("span font b strong i em u small big sup sub mark cite q s strike".split())
 _INLINE_CONTEXT = 15  # characters of prose on a side of a link that make it part of a sentence
 
 
@@ -139,8 +149,16 @@ def _block_of(el):
 def _inline(link) -> bool:
     """Does prose run on either side of the link, inside one sentence?"""
     previous = link.getprevious()
-    before = (previous.tail if previous is not None else link.getparent().text) or ""
+    if previous is None:
+        before = link.getparent().text or ""
+    else:  # the prose may sit in a word-processor span right before the link
+        before = previous.tail or ""
+        if not before.strip() and previous.tag in _INLINE_TAGS:
+            before = text_of(previous)
     after = link.tail or ""
+    following = link.getnext()
+    if not after.strip() and following is not None and following.tag in _INLINE_TAGS:
+        after = text_of(following)
     before = before.rstrip()
     after = after.lstrip()
     if (len(before) >= _INLINE_CONTEXT and before[-1:].isalnum()) or before.endswith(","):
@@ -181,6 +199,7 @@ def trim_to_article(items: list, container, roots: set, url: str) -> list:
             marks.append(bool(roots) and inside(item.element, roots, container))
         else:
             marks.append((bool(roots) and inside(item.element, roots, container)) or names_page_address(item, url))
+    _mark_dated_runs(items, marks)
     footers = {item.element for item, furniture in zip(items, marks)
                if furniture and isinstance(item, Line) and names_page_address(item, url)}
     if footers:  # the rest of a footer's block: "Địa chỉ bài viết: ...<br>Bản quyền ..."
@@ -215,7 +234,60 @@ def trim_to_article(items: list, container, roots: set, url: str) -> list:
                 kept.extend(_closing_byline(segment))
             break
         segment = []
-    return _trim_after_body(kept)
+    return _end_at_byline(_trim_after_body(kept))
+
+
+def _end_at_byline(kept: list) -> list:
+    """The article ends at its byline: a line in a byline form after the text, with no prose
+    after it that goes on beside the article's paragraphs (what follows is a box, comments,
+    a like bar). A "(Theo ...)" line right after it is the byline's second line."""
+    parents: set = set()
+    seen_prose = False
+    for index, item in enumerate(kept):
+        if not isinstance(item, Line):
+            continue
+        if is_real_paragraph(item) and not reads_as_byline(item):
+            if seen_prose and item.element is not None:  # (the first one may be a lead of its own)
+                parents.add(item.element.getparent())
+                parents.add(item.element)
+            seen_prose = True
+            continue
+        if not seen_prose or not reads_as_byline(item):
+            continue
+        rest = kept[index + 1 :]
+        if any(_goes_on(other, parents) for other in rest):
+            continue
+        end = index + 1
+        if rest and isinstance(rest[0], Line) and rest[0].text.startswith("(") and reads_as_byline(rest[0]):
+            end += 1
+        return kept[:end] + [item for item in kept[end:] if isinstance(item, Picture)]
+    return kept
+
+
+def _goes_on(item, parents: set) -> bool:
+    if not is_real_paragraph(item) or item.element is None or is_dated_item(item):
+        return False
+    return item.element in parents or item.element.getparent() in parents
+
+
+def is_dated_item(line: Line) -> bool:
+    """A line of a list of other articles, documents or comments (see ``_DATED_ITEM``)."""
+    return line.tag != "tr" and line.words <= 60 and bool(_DATED_ITEM.search(line.text))
+
+
+def _mark_dated_runs(items: list, marks: list) -> None:
+    """Two or more dated items in a row (pictures between them aside) are a box of teasers."""
+    run: list[int] = []
+    for index, item in enumerate([*items, None]):
+        if isinstance(item, Picture):
+            continue
+        if isinstance(item, Line) and not marks[index] and is_dated_item(item):
+            run.append(index)
+            continue
+        if len(run) >= 2:
+            for at in run:
+                marks[at] = True
+        run = []
 
 
 def _reads_as_box_title(line: Line) -> bool:

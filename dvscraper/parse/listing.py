@@ -55,6 +55,7 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     own = canonical_url(url)
     own_root = own.split("?", 1)[0]
     canonical: dict = {}  # href -> canonical_url(href), None when it has none (a bad port)
+    pager = []  # links to the listing's other pages: the pager stands by the page's own list
     for a in body.iter("a"):
         href = resolve(a.get("href"))
         if not href or _ASSET.search(href) or not href.startswith(("http://", "https://")):
@@ -66,8 +67,11 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
             except ValueError:  # a bad port
                 target = None
             canonical[href] = target
-        if target is None or target in (own, own_root) or _same_listing(target, own):
-            continue  # this listing itself (its breadcrumb item, any of its pages): never a teaser
+        if target is None or target in (own, own_root):
+            continue  # this listing itself (its breadcrumb item, its first page): never a teaser
+        if _same_listing(target, own):
+            pager.append(a)  # another page of this listing: never a teaser either
+            continue
         text = texts[a] = _link_text(a)
         if _word_count(text) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
             continue
@@ -93,6 +97,10 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
         richness = [_richness(el, text) for el, _, text in members]
         scored.append((sum(r * r for r in richness), sum(richness), parent, members))
     scored.sort(key=lambda s: s[0], reverse=True)
+    if pager:  # the page's own list shares its column with the pager: a side list meets it higher up
+        depth = {parent: _shared_depth(parent, pager[0]) for _, _, parent, _ in scored}
+        nearest = max(depth.values())
+        scored = [s for s in scored if depth[s[2]] == nearest] + [s for s in scored if depth[s[2]] != nearest]
     best_weight, _, best_parent, _ = scored[0]
     if best_weight <= 0:
         return []
@@ -107,6 +115,15 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     seen: set[str] = set()
     chosen = [m for m in chosen if not (m[1] in seen or seen.add(m[1]))]  # one teaser per target
     return [_teaser(el, href, title, resolve) for el, href, title in chosen]
+
+
+def _shared_depth(el, other) -> int:
+    """How deep in the page the smallest element holding both ``el`` and ``other`` lies."""
+    chain = {el, *el.iterancestors()}
+    for node in (other, *other.iterancestors()):
+        if node in chain:
+            return sum(1 for _ in node.iterancestors())
+    return 0
 
 
 def _same_listing(target: str, own: str) -> bool:
@@ -165,7 +182,10 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     for line in flatten(el):
         if not isinstance(line, Line) or line.link_only or line.text == title:
             continue
-        candidate = _MORE_AT_END.sub("", _strip_meta(line.text))
+        shown = line.text
+        if shown.startswith(title):  # "Title Ngày đăng: 20/03/2024": the line goes on past the title
+            shown = shown[len(title):].lstrip(" -–|:")
+        candidate = _MORE_AT_END.sub("", _strip_meta(shown))
         if label_key(candidate) in FOLDED_MORE or len(candidate.split()) < _MIN_SUMMARY_WORDS:
             continue
         if summary is None or len(candidate) > len(summary):

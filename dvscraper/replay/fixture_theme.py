@@ -180,7 +180,10 @@ class FixtureTheme:
     # -- building: listings ---------------------------------------------------------------------
     def _listing_templates(self):
         candidates = []
+        served = set(self.routes.values())  # the replay's own listing pages: the theme is theirs
         for path in sorted(self.fixtures.glob("listings/*.html")):
+            if path.resolve() not in served:
+                continue
             expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             if expected.get("next_page") and len(expected.get("items", [])) >= 2:
                 candidates.append((-len(expected["items"]), path.stem, path, expected))
