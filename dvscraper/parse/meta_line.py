@@ -26,7 +26,9 @@ _PUBLISHED = re.compile(r"(?:" + _alternation(PUBLISHED_LABELS) + r")(?!\w)(?:\s
 # What may stand between a label and its date: separators, a weekday, "ngày" (day), "lúc" (at).
 _LABEL_TO_DATE = re.compile(r"[\s,:\-–|(]*(?:(?:thứ\s+\w+|chủ\s+nhật)[\s,\-]*)?(?:ngày\s*)?(?:lúc\s*)?", re.I)
 _READ = re.compile(
-    r"(?:" + _alternation(READ_COUNT_LABELS) + r")\s*:?\s*(?P<count>\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)", re.I
+    # a count with thousands separators ("1.053") or plain; "12.5" is no count (never cut to 12)
+    r"(?:" + _alternation(READ_COUNT_LABELS) + r")\s*:?\s*(?P<count>(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?![.,]?\d))",
+    re.I,
 )
 # Where a label occurs: the word it ends with, as written on the page, found in the
 # page's text first; the tree is then asked only for text nodes holding those words.
