@@ -95,7 +95,13 @@ DV_COVERAGE_MIN = {  # share of written articles where the field is present (nul
     "read_count": 0.9,  # intro pages have none; a template change loses it everywhere
 }
 DV_MAX_REJECT_RATE = 0.05  # article pages refused by normalize/validate, over articles + those
-DV_COVERAGE_MIN_ARTICLES = 30  # judge only runs that wrote at least this many articles
+DV_COVERAGE_MIN_ARTICLES = 30  # the fixed minimums judge only runs that wrote this many articles
+# Every run, small ones too, is also judged against the dataset's own history: the newest
+# DV_COVERAGE_HISTORY articles of each site and page kind; a field breaches when this run's
+# misses have a probability below DV_COVERAGE_ALPHA under the history's miss rate (binomial).
+DV_COVERAGE_HISTORY = 200
+DV_COVERAGE_HISTORY_MIN = 4  # fewer articles of history: that kind of page is judged by the minimums only
+DV_COVERAGE_ALPHA = 0.001
 
 # -- progress (dvscraper/runs/progress.py) and raw archive (dvscraper/runs/archive.py) ---------------------
 DV_PROGRESS = "auto"  # auto: a live line on a terminal, plain lines otherwise; "log"; "off"

@@ -86,3 +86,61 @@ def test_alarm_stays_quiet_on_the_normal_template(tmp_path):
     assert quality["coverage"]["read_count"] >= 0.9 and quality["reject_rate"] == 0.0
     # not a terminal: plain progress lines on stderr, the last one at the close
     assert "dvscraper progress: " in result.stderr and ", done" in result.stderr
+
+
+# -- small runs judged against the dataset's own history --------------------------------------
+def test_the_binomial_judgement_of_a_small_run():
+    from dvscraper.runs.quality import GROUPS, HISTORY, miss_probability
+
+    assert miss_probability(4, 4, 4, 4) == pytest.approx((1 / 6) ** 4)  # 4 of 4 missing after 4 of 4 present
+    assert miss_probability(1, 5, 4, 4) == pytest.approx(1 - (5 / 6) ** 5)
+
+    def stats(run_present, history_present, history_articles=4, run_articles=4):
+        present = dict.fromkeys(("title", "read_count"), 0)
+        return {
+            GROUPS: {"h/tintuc": {"articles": run_articles, "present": {**present, "title": run_articles,
+                                                                       "read_count": run_present},
+                                  "missing_urls": {"read_count": ["https://h/TinTuc/a", "https://h/TinTuc/b"]}}},
+            HISTORY: {"h/tintuc": {"articles": history_articles,
+                                   "present": {**present, "title": history_articles, "read_count": history_present}}},
+        }
+
+    quality = judge_coverage(stats(0, 4), minimums={}, max_reject_rate=None, min_articles=30)
+    assert quality["judged"] and quality["judged_against_history"] == ["h/tintuc"]
+    [breach] = quality["breaches"]
+    assert breach["field"] == "read_count" and breach["history_coverage"] == 1.0 and breach["coverage"] == 0.0
+    message = alarm_message(quality)
+    assert "read_count present in 0.0% of this run's 4 h /tintuc articles against 100.0% of the last 4" in message
+    assert "https://h/TinTuc/a" in message and "\n" not in message
+    assert not judge_coverage(stats(3, 4), minimums={}, max_reject_rate=None, min_articles=30)["breaches"]
+    assert not judge_coverage(stats(0, 0), minimums={}, max_reject_rate=None, min_articles=30)["breaches"], \
+        "a field the history never filled never alarms"
+    too_short = judge_coverage(stats(0, 3, history_articles=3), minimums={}, max_reject_rate=None, min_articles=30)
+    assert not too_short["breaches"] and not too_short["judged"], "too little history: the fixed minimums decide"
+
+
+def _daily(tmp_path, *, first, variant=None, full=False):
+    with serve_replay(generate=8, first=first, template_variant=variant) as url:
+        return run_cli_crawl("--start-url", url, "--output", str(tmp_path / "out"), *(["--full"] if full else []))
+
+
+def test_a_small_daily_run_that_loses_the_read_count_alarms(tmp_path):
+    first, summary = _daily(tmp_path, first=4)  # the site with its 4 oldest articles
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert summary["articles_written"] >= 4
+    second, summary = _daily(tmp_path, first=0, variant="no-read-count")  # 4 new ones, the count gone
+    assert second.returncode == QualityAlarm.exit_code, second.stderr[-2000:]
+    last = second.stderr.strip().splitlines()[-1]
+    assert last.startswith("dvscraper: coverage alarm: read_count present in 0.0% of this run's "), last
+    assert "against 100.0% of the last 4" in last and "/TinTuc/" in last
+    assert summary["quality"]["breaches"][0]["field"] == "read_count"
+
+
+def test_an_intro_page_without_a_read_count_does_not_alarm(tmp_path):
+    first, _ = _daily(tmp_path, first=4)
+    assert first.returncode == 0, first.stderr[-2000:]
+    second, summary = _daily(tmp_path, first=0, full=True)  # every page again: the intro page has no count
+    assert second.returncode == 0, second.stderr[-2000:]
+    quality = summary["quality"]
+    assert not quality["breaches"] and quality["coverage"]["read_count"] < 1.0
+    assert any(group.endswith("/tintuc") for group in quality["judged_against_history"])
