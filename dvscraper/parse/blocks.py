@@ -46,10 +46,11 @@ class Line:
     caption_hint: bool = False
     heading_tag: bool = False
     link_only: bool = False
+    words: int = field(default=-1, compare=False)  # the text's word count, counted once
 
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+    def __post_init__(self) -> None:
+        if self.words < 0:
+            self.words = self.text.count(" ") + 1 if self.text else 0  # (the text is collapsed)
 
 
 @dataclass(slots=True)

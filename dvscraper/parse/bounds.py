@@ -38,11 +38,11 @@ _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.I)
 # date ("Tuổi trẻ Điện Biên ra quân (03/03/2022)") or opens with a name and a date and a colon
 # ("Nguyễn Văn Bình (16/01/2023): Bài viết rất hay ...").
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
-_DATED_ITEM = re.compile(
+_DATED_END = re.compile(
     r"(?:[\(\[]\s*" + _DATE + r"(?:[^)\]]{0,12})[\)\]]\s*\.?|\s[-–|]?\s*" + _DATE
     + r"(?:\s*[-–,]?\s*\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?)\s*$"
-    + r"|^[^.!?:]{2,60}?[\(\[]\s*" + _DATE + r"[^)\]]{0,12}[\)\]]\s*:"
 )
+_DATED_START = re.compile(r"[^.!?:]{2,60}?[\(\[]\s*" + _DATE + r"[^)\]]{0,12}[\)\]]\s*:")
 _COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b|bản\s+quyền\s+(?:©|\(c\)|thuộc\b|\d{4}))", re.I)
 _CARD_MAX_CHARS = 600  # a teaser card is small: a title, a date, a line or two of summary
 _MIN_PARAGRAPH_WORDS = 12  # a real paragraph of prose
@@ -62,7 +62,7 @@ def teaser_roots(container, meta_el, url: str, own: str | None) -> set:
         return roots
     resolve = resolver(url)
     targets = {link: _teaser_target(link, resolve, own) for link in links}
-    small: dict = {}  # element -> does its text fit a card? (asked once per element)
+    sizes: dict = {}  # element -> the length of its text, -1 when it is longer than a card's
     for link in links:
         target = targets[link]
         if target is None:
@@ -72,15 +72,25 @@ def teaser_roots(container, meta_el, url: str, own: str | None) -> set:
             parent = root.getparent()
             if parent is None or parent in meta_chain or parent is container:
                 break
-            fits = small.get(parent)
-            if fits is None:
-                fits = small[parent] = text_within(parent, _CARD_MAX_CHARS) is not None
-            if not fits or not _one_card(parent, root, target, targets):
+            size = sizes.get(parent)
+            if size is None:
+                shown = text_within(parent, _CARD_MAX_CHARS)
+                size = sizes[parent] = -1 if shown is None else len(shown)
+            if size < 0:
                 break
+            if size != _size(root, sizes) and not _one_card(parent, root, target, targets):
+                break  # (a wrapper that adds no text to the card is the card still)
             root = parent
         if root not in meta_chain:
             roots.add(root)
     return roots
+
+
+def _size(el, sizes: dict) -> int:
+    size = sizes.get(el)
+    if size is None:
+        size = sizes[el] = len(text_of(el))
+    return size
 
 
 def _teaser_target(link, resolve, own: str | None) -> str | None:
@@ -183,7 +193,10 @@ def is_real_paragraph(item) -> bool:
 def names_page_address(line: Line, url: str) -> bool:
     """A line that spells out a web address ("Địa chỉ bài viết: https://...", a print footer)
     or claims the copyright ("© 2024 ...", "Bản quyền ...", "Copyright ...")."""
-    return (bool(_URL_IN_TEXT.search(line.text)) and line.words <= 40) or bool(_COPYRIGHT.match(line.text))
+    text = line.text
+    if ("http" in text or "www." in text) and line.words <= 40 and _URL_IN_TEXT.search(text):
+        return True
+    return bool(_COPYRIGHT.match(text))
 
 
 def trim_to_article(items: list, container, roots: set, url: str) -> list:
@@ -272,7 +285,10 @@ def _goes_on(item, parents: set) -> bool:
 
 def is_dated_item(line: Line) -> bool:
     """A line of a list of other articles, documents or comments (see ``_DATED_ITEM``)."""
-    return line.tag != "tr" and line.words <= 60 and bool(_DATED_ITEM.search(line.text))
+    if line.tag == "tr" or line.words > 60:
+        return False
+    text = line.text
+    return bool(_DATED_END.search(text[-48:]) or _DATED_START.match(text[:100]))
 
 
 def _mark_dated_runs(items: list, marks: list) -> None:
