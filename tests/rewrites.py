@@ -1034,6 +1034,88 @@ def sidebar_first(html: bytes, expected: Mapping) -> bytes:
 
 # --- the catalogue ----------------------------------------------------------------------------
 
+# --- 15-21. more markup a reader never sees -------------------------------------------------------
+
+def minified(html: bytes, expected: Mapping | None = None) -> bytes:
+    """Whitespace between tags removed where a block tag stands on one side (a minifier's output:
+    a space between two inline tags is a word boundary and stays)."""
+    text, encoding = decode_page(html)
+    text = re.sub(r"(</?" + _MIN_BLOCKS + r"\b[^<>]*>)[ \t\r\n]+(?=<)", r"\1", text, flags=re.I)
+    text = re.sub(r"(?<=>)[ \t\r\n]+(?=</?" + _MIN_BLOCKS + r"\b)", "", text, flags=re.I)
+    return text.encode(encoding, errors="xmlcharrefreplace")
+
+
+_MIN_BLOCKS = ("(?:p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|tbody|thead|tfoot|h[1-6]|section|article|header|footer"
+               "|nav|aside|main|form|figure|figcaption|blockquote|head|body|html|meta|link|title|center)")
+
+
+def crlf(html: bytes, expected: Mapping | None = None) -> bytes:
+    """Windows line endings (a page written with them already gets Unix ones)."""
+    text, encoding = decode_page(html)
+    if "\r\n" in text:
+        return text.replace("\r\n", "\n").encode(encoding, errors="xmlcharrefreplace")
+    return text.replace("\n", "\r\n").encode(encoding, errors="xmlcharrefreplace")
+
+
+def uppercase_tags(html: bytes, expected: Mapping | None = None) -> bytes:
+    """Tag and attribute names in capitals (``<P ALIGN="right">``), as old editors wrote them."""
+    text, encoding = decode_page(html)
+
+    def tag(match: re.Match) -> str:
+        head = match.group(1).upper()
+        attrs = re.sub(r"(\s)([a-zA-Z][\w:-]*)(?=\s*=)", lambda m: m.group(1) + m.group(2).upper(), match.group(2))
+        return f"<{head}{attrs}"
+
+    text = re.sub(r"<(/?[a-zA-Z][a-zA-Z0-9]*)((?:\s[^<>]*)?)(?=/?>)", tag, text)
+    return text.encode(encoding, errors="xmlcharrefreplace")
+
+
+_NAMED = {cp: name for cp, name in __import__("html.entities").entities.codepoint2name.items() if cp > 127}
+
+
+def named_entities(html: bytes, expected: Mapping | None = None) -> bytes:
+    """Non-ASCII letters that have an HTML name written as named entities (``&agrave;``, ``&ecirc;``),
+    the rest as numeric references."""
+    text, _ = decode_page(html)
+    if text.isascii():  # written in numeric references already: those with a name get it
+        text = re.sub(r"&#(?:[xX]([0-9a-fA-F]+)|(\d+));",
+                      lambda m: chr(int(m.group(1), 16) if m.group(1) else int(m.group(2))), text)
+    out = "".join(f"&{_NAMED[ord(ch)]};" if ord(ch) in _NAMED else ch for ch in text)
+    return out.encode("ascii", errors="xmlcharrefreplace")
+
+
+@_tree_rewrite
+def p_to_div(tree):
+    """Every <p> becomes a <div> (paragraphs as divs)."""
+    for el in list(tree.getroot().iter("p")):
+        el.tag = "div"
+
+
+@_tree_rewrite
+def bold_as_style(tree):
+    """<strong>/<b> become <span style="font-weight: bold">, <em>/<i> <span style="font-style: italic">."""
+    for el in list(tree.getroot().iter("strong", "b", "em", "i")):
+        style = "font-weight: bold" if el.tag in ("strong", "b") else "font-style: italic"
+        old = el.get("style")
+        el.set("style", f"{style}; {old}" if old else style)
+        el.tag = "span"
+
+
+@_tree_rewrite
+def deep_wrappers(tree):
+    """The body's content inside ten nested wrapper <div>s."""
+    body = body_of(tree)
+    children = list(body)
+    outer = inner = etree.Element("div")
+    for _ in range(9):
+        child = etree.SubElement(inner, "div")
+        inner = child
+    inner.text, body.text = body.text, None
+    for child in children:
+        inner.append(child)
+    body.append(outer)
+
+
 REWRITES: dict[str, Callable[[bytes, Mapping], bytes]] = {
     "classes-renamed": classes_renamed,
     "div-to-section": div_to_section,
@@ -1049,6 +1131,13 @@ REWRITES: dict[str, Callable[[bytes, Mapping], bytes]] = {
     "lazy-images": lazy_images,
     "teaser-box-after": teaser_box_after,
     "sidebar-first": sidebar_first,
+    "minified": minified,
+    "crlf": crlf,
+    "uppercase-tags": uppercase_tags,
+    "named-entities": named_entities,
+    "p-to-div": p_to_div,
+    "bold-as-style": bold_as_style,
+    "deep-wrappers": deep_wrappers,
 }
 # Rewrites whose visible text is the original's, word for word (the others add or move furniture).
 SAME_TEXT = frozenset(REWRITES) - {"teaser-box-after", "sidebar-first"}

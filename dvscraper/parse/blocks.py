@@ -348,10 +348,15 @@ class Flattener:
             self.items.append(picture)
 
 
+_MAX_CELL_BLOCK_CHARS = 200  # a <div> in a cell of a table of figures holds a figure or a label
+
+
 def _data_table(table) -> bool:
     """Rows of several cells holding short text (no layout inside): a table of figures."""
-    if holds(table, "table") or holds_image(table) or holds(table, "div"):
+    if holds(table, "table") or holds_image(table):
         return False
+    if any(len(text_of(div)) > _MAX_CELL_BLOCK_CHARS for div in below(table, "div")):
+        return False  # a block of prose inside a cell: a layout table, not a table of figures
     rows = _ALL_ROWS(table)
     if len(rows) < 2 or max(len(_cells(row)) for row in rows) < 2:
         return False
