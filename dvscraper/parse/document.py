@@ -180,13 +180,27 @@ def _load(html: bytes | str) -> tuple[str, etree._Element]:
         root = _parse_utf8(html)
     if root is None:
         root = _parse(cleaned)
-    if "&" in cleaned and _REFERENCE.search(cleaned):
+    if "&" in cleaned and _needs_tree_cleaning(cleaned):
         clean_tree(root)
     return cleaned, root
 
 
 # A numeric character reference, or a named one that stands for an invisible character.
-_REFERENCE = re.compile(r"&#|&(?:zwj|zwnj|shy|lrm|rlm|ZeroWidthSpace|NoBreak|nbsp);?", re.I)
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?|&(?:zwj|zwnj|shy|lrm|rlm|ZeroWidthSpace|NoBreak);?")
+
+
+def _needs_tree_cleaning(text: str) -> bool:
+    """Does a reference stand for a character the clean text may not hold, or one that is part
+    of a decomposed letter (a combining mark, anything past Latin-1)? ``&#39;``, ``&#160;`` and
+    ``&nbsp;`` are harmless (NBSP is whitespace to every reader of the tree)."""
+    for match in _REFERENCE.finditer(text):
+        hexa, decimal = match.groups()
+        if hexa is None and decimal is None:
+            return True  # a named invisible character
+        code = int(hexa, 16) if hexa is not None else int(decimal)
+        if code < 0x20 or 0x7F <= code < 0xA0 or code == 0xAD or code >= 0x300:
+            return True
+    return False
 
 
 # Characters an lxml tree can hold (XML 1.0): a reference to anything else is dropped.
