@@ -186,7 +186,9 @@ def _load(html: bytes | str) -> tuple[str, etree._Element]:
 
 
 # A numeric character reference, or a named one that stands for an invisible character.
-_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?|&(?:zwj|zwnj|shy|lrm|rlm|ZeroWidthSpace|NoBreak);?")
+_REFERENCE = re.compile(
+    r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?|&(?:zwj|zwnj|shy|lrm|rlm|ZeroWidthSpace|NoBreak);?"
+)
 
 
 def _needs_tree_cleaning(text: str) -> bool:
