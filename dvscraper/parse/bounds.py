@@ -265,8 +265,8 @@ def _end_at_byline(kept: list) -> list:
                 parents.add(item.element)
             seen_prose = True
             continue
-        if not seen_prose or not reads_as_byline(item):
-            continue
+        if not parents or not reads_as_byline(item):
+            continue  # (a credit line under the lead, before the body, ends nothing)
         rest = kept[index + 1 :]
         if any(_goes_on(other, parents) for other in rest):
             continue
