@@ -9,6 +9,7 @@ Exit codes: 0 ok, 1 failed crawl, 2 unreadable input / bad arguments, 3 not an a
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -115,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(parse_args(argv))
     except CliError as exc:
-        print(f"dvscraper: {exc}", file=sys.stderr)
+        from dvscraper.redact import mask_secrets
+
+        print(f"dvscraper: {mask_secrets(str(exc))}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("dvscraper: interrupted", file=sys.stderr)
@@ -123,8 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user; --debug shows it
         if debug:
             raise
+        from dvscraper.redact import mask_secrets
+
         message = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"dvscraper: unexpected error: {type(exc).__name__}: {message}", file=sys.stderr)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            print(f"dvscraper: disk full: {mask_secrets(message)}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"dvscraper: unexpected error: {type(exc).__name__}: {mask_secrets(message)}", file=sys.stderr)
         return EXIT_FAILED
 
 

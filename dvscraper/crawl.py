@@ -96,6 +96,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         _check_redis(redis_url, overrides)
         if args.redis_crawl:
             overrides["DV_REDIS_CRAWL"] = args.redis_crawl
+        _claim_output(redis_url, params, args.redis_crawl)
     elif getattr(args, "redis_crawl", None):
         raise _cli_error("--redis-crawl needs --redis URL", EXIT_USAGE)
     _ensure_writable(params.output)
@@ -186,6 +187,9 @@ def crawl(params, overrides: dict | None = None) -> dict:
     settings.set("DV_TEMP_FILES_REMOVED", len(lock.removed), priority="cmdline")  # for the run's stats
     try:
         process = CrawlerProcess(settings)
+        from dvscraper.redact import install_log_filter
+
+        install_log_filter()  # no password of a Redis URL in the log (Scrapy logs its overridden settings)
         process.crawl(PortalSpider, params=params)
         process.start()
     finally:
@@ -228,6 +232,20 @@ def _overrides(args: argparse.Namespace) -> dict:
             raise _cli_error(f"bad -s {item!r} (expected NAME=VALUE)", EXIT_USAGE)
         overrides[name.strip()] = value
     return overrides
+
+
+def _claim_output(url: str, params, explicit: str | None) -> None:
+    """One output folder per distributed crawl: a worker with another ``--output`` is refused (exit 2)."""
+    from dvscraper.distributed import connect, crawl_name
+    from dvscraper.redis_claim import claim_output
+
+    client = connect(url)
+    try:
+        claim_output(client, crawl_name(params.start_urls, explicit), params.output)
+    except ValueError as exc:
+        raise _cli_error(str(exc), EXIT_USAGE) from None
+    finally:
+        client.close()
 
 
 def _check_redis(url: str, overrides: dict) -> None:

@@ -47,7 +47,10 @@ class RedisUnavailable(RuntimeError):
 
 def check_redis_url(url: str) -> str:
     """Accept ``redis://``, ``rediss://`` and ``unix://`` URLs; raise ``ValueError`` otherwise."""
+    from dvscraper.redact import mask_secrets
+
     parts = urlsplit(url or "")
+    url = mask_secrets(url or "")  # the URL goes into messages from here on
     if parts.scheme not in ("redis", "rediss", "unix"):
         raise ValueError(f"bad --redis URL {url!r} (expected redis://HOST[:PORT][/DB] or unix:///path.sock)")
     if parts.scheme != "unix" and not parts.hostname:
@@ -67,7 +70,9 @@ def connect(url: str):
         client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
         client.ping()
     except (redis.RedisError, OSError, ValueError) as exc:
-        raise RedisUnavailable(f"cannot use Redis at {url}: {exc}") from None
+        from dvscraper.redact import mask_secrets
+
+        raise RedisUnavailable(mask_secrets(f"cannot use Redis at {url}: {exc}")) from None
     return client
 
 
@@ -142,6 +147,8 @@ def scheduler_settings(url: str, keys: CrawlKeys) -> dict:
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_FLUSH_ON_START": False,
         "REDIS_URL": url,
+        # JSON, never pickle: a payload someone else wrote into the frontier runs nothing
+        "SCHEDULER_SERIALIZER": "dvscraper.redis_serializer",
         "DV_COMPACT_ON_CLOSE": False,  # the last worker compacts, for all of them
     }
 
@@ -166,7 +173,22 @@ class RedisScheduler(_redis_scheduler_base()):
         return True
 
     def next_request(self):
-        request = self.queue.pop(self.idle_before_close)
+        from dvscraper.redis_serializer import UnsafePayload
+
+        for _ in range(100):  # a flood of refused payloads is taken 100 per call, not forever
+            try:
+                request = self.queue.pop(self.idle_before_close)
+                break
+            except (UnsafePayload, ValueError, TypeError, KeyError, AttributeError) as exc:
+                # request_from_dict refuses callbacks the spider lacks with ValueError
+                import logging
+
+                logging.getLogger(__name__).warning("dropped a frontier entry that is not a request of ours: %s",
+                                                    exc)
+                if self.stats:
+                    self.stats.inc_value("dv/redis/refused_payloads")
+        else:
+            return None
         if request and self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
