@@ -207,6 +207,11 @@ def _report(summary: dict) -> int:
 
     print(format_summary(summary), flush=True)
     reason = summary.get("finish_reason")
+    if reason == "write_failed":
+        what = ", ".join(f"{name} ({n})" for name, n in (summary.get("write_errors") or {}).items())
+        raise _cli_error(f"the crawl failed: rows could not be written ({what or 'see the log above'}); "
+                         f"{summary.get('articles_written', 0)} articles reached the disk; not recorded as "
+                         f"finished", EXIT_FAILED)
     if reason not in FINISHED_REASONS:
         raise _cli_error(f"crawl did not finish: {reason} (partial data kept; summary in "
                          f"{summary.get('summary_file')})", EXIT_FAILED)

@@ -49,6 +49,10 @@ class OutputGuardExtension:
         mark_started(self.output, self.run_id or "unknown")
 
     def spider_closed(self, spider, reason: str) -> None:
+        from pipelines.write_errors import WRITE_FAILED, write_failed
+
+        if write_failed(self.crawler.stats.get_stats()):  # rows lost: the run is not finished
+            reason = WRITE_FAILED
         if self.distributed and reason == "finished" and not self.crawler.stats.get_value("dv/crawl_finished"):
             # One worker's share is done; whether the crawl is, only its last worker knows
             # (DistributedCrawlExtension, which closes first): until it says so, not finished.

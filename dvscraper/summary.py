@@ -29,6 +29,10 @@ def _prefixed(stats: dict, prefix: str) -> dict[str, int]:
 
 def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, started_at: dt.datetime,
                   finished_at: dt.datetime, duration_s: float, params: dict | None = None) -> dict:
+    from pipelines.write_errors import WRITE_FAILED, write_failed
+
+    if write_failed(stats):  # rows that could not be written: never a finished run
+        reason = WRITE_FAILED
     layout = OutputLayout(output.resolve())
     rejects = _prefixed(stats, "dv/rejects/")
     failures = _prefixed(stats, "dv/failures/")
@@ -52,6 +56,7 @@ def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, starte
         "failures_total": sum(failures.values()),
         "failures": failures,
         "retries": int(stats.get("retry/count", 0)),
+        "write_errors": _prefixed(stats, "dv/write_errors/"),
         "known_articles_at_start": int(stats.get("dv/known_articles_at_start", 0)),
         "known_skipped": int(stats.get("dv/skipped/known", 0)),  # incremental: not fetched again
         "listings_stopped_at_known": int(stats.get("dv/listings/stopped_at_known", 0)),
@@ -90,6 +95,9 @@ def format_summary(summary: dict) -> str:
                      f"{summary['distributed']['crawl']} (its share only; other workers report theirs)")
     if summary.get("out_of_range_skipped"):
         lines.append(f"  outside --since/--until: {summary['out_of_range_skipped']}")
+    if summary.get("write_errors"):
+        lines.append(f"  WRITE ERRORS:       {sum(summary['write_errors'].values())} (rows not on disk are not "
+                     f"counted above)")
     lines.append(f"  rejects:            {summary['rejects_total']}")
     lines += [f"    {count:6d}  {reason}" for reason, count in summary["rejects"].items()]
     lines.append(f"  failures:           {summary['failures_total']}")

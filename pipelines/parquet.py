@@ -72,9 +72,13 @@ class ParquetPipeline:
         max_open_files: int = 16,
         compression: str = "zstd",
         stats=None,
+        crawler=None,
     ):
+        from pipelines.write_errors import WriteGuard
+
         self.layout = OutputLayout(Path(out_dir))
         self.stats = stats
+        self.guard = WriteGuard(crawler, stats)  # a failed write fails the run (pipelines/write_errors.py)
         self.sink = ParquetSink(
             self.layout.articles,
             ARTICLE_SCHEMA,
@@ -97,6 +101,7 @@ class ParquetPipeline:
             max_open_files=settings.getint("DV_PARQUET_MAX_OPEN_FILES", 16),
             compression=settings.get("DV_PARQUET_COMPRESSION", "zstd"),
             stats=crawler.stats,
+            crawler=crawler,
         )
 
     def open_spider(self) -> None:
@@ -107,12 +112,17 @@ class ParquetPipeline:
 
     def process_item(self, item):
         if isinstance(item, Article):
-            self.sink.write(item.to_row())
+            self.guard.call(f"articles ({self.layout.articles})", self.sink.write, item.to_row())
             if self.stats is not None:
                 self.stats.inc_value("dv/articles_written")
         return item
 
     def close_spider(self) -> None:
-        files = self.sink.close()
+        files = self.guard.call(f"articles ({self.layout.articles})", self.sink.close)
+        if files is None:
+            self.guard.call("articles", self.sink.abort)
+            files = self.sink.files_written
         if self.stats is not None:
             self.stats.inc_value("dv/files_written/articles", len(files))
+            # what reached the disk, not what was handed over (a failed write loses its buffer)
+            self.stats.set_value("dv/articles_written", self.sink.rows_committed)

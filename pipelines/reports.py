@@ -40,9 +40,12 @@ FAILURE_SCHEMA = pa.schema(
 class ReportPipeline:
     """Writes ``PageReject`` and ``FetchFailure`` items; passes every other item on."""
 
-    def __init__(self, out_dir: Path | str, *, run_id: str, row_group_size: int = 1000, stats=None):
+    def __init__(self, out_dir: Path | str, *, run_id: str, row_group_size: int = 1000, stats=None, crawler=None):
+        from pipelines.write_errors import WriteGuard
+
         layout = OutputLayout(Path(out_dir))
         self.stats = stats
+        self.guard = WriteGuard(crawler, stats)
         self.rejects = ParquetSink(layout.rejects, REJECT_SCHEMA, run_id=run_id, row_group_size=row_group_size)
         self.failures = ParquetSink(layout.failures, FAILURE_SCHEMA, run_id=run_id, row_group_size=row_group_size)
 
@@ -54,20 +57,25 @@ class ReportPipeline:
             run_id=settings.get("DV_RUN_ID"),
             row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", 1000),
             stats=crawler.stats,
+            crawler=crawler,
         )
 
     def process_item(self, item):
+        from dvscraper.redact import mask_secrets, strip_userinfo
+
         if isinstance(item, PageReject):
-            self.rejects.write(item.to_row())
+            self.guard.call("rejects", self.rejects.write, item.to_row())
             self._inc(f"dv/rejects/{reason_key(item.reason)}")
         elif isinstance(item, FetchFailure):
-            self.failures.write(item.to_row())
+            row = item.to_row()  # no user:password of a URL on disk
+            row.update(url=strip_userinfo(row["url"]), reason=mask_secrets(row["reason"]))
+            self.guard.call("failures", self.failures.write, row)
             self._inc(f"dv/failures/{item.kind}")
         return item
 
     def close_spider(self) -> None:
-        self.rejects.close()
-        self.failures.close()
+        self.guard.call("rejects", self.rejects.close)
+        self.guard.call("failures", self.failures.close)
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:

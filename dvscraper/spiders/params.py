@@ -37,7 +37,9 @@ def parse_start_urls(value: str | Iterable[str] | None) -> tuple[str, ...]:
             raise ValueError(f"bad start URL {raw!r}") from None
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise ValueError(f"start URL must be an absolute http(s) URL: {raw!r}")
-        url = canonical_url(raw)
+        from dvscraper.redact import strip_userinfo
+
+        url = canonical_url(strip_userinfo(raw))  # no user:password into runs/ and failures/
         if url not in urls:
             urls.append(url)
     if not urls:
