@@ -42,9 +42,11 @@ def _read(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from dvscraper.old_data import sane_timestamps
+
     tables = [pq.read_table(path) for path in files]
     table = pa.concat_tables(tables, promote_options="default")
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    return sane_timestamps(table).to_pandas(types_mapper=pd.ArrowDtype)  # year 1 / 9999: null, no OverflowError
 
 
 def _runs(folder: Path) -> list[dict]:

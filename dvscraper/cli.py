@@ -84,10 +84,29 @@ def run_parse(args: argparse.Namespace) -> int:
         canonical_url(url)
     except ValueError as exc:
         raise CliError(f"invalid --url {url!r}: {exc}", EXIT_USAGE) from None
+    if args.url is not None:
+        from dvscraper.cli_checks import check_page_url
+
+        problem = check_page_url(url)
+        if problem:
+            raise CliError(f"invalid --url {url!r}: {problem}", EXIT_USAGE)
+    from dvscraper.parse.limits import check_page_limits
+
+    refused = check_page_limits(html)  # before libxml2 sees the page (bounded work per page)
+    if refused:
+        raise CliError(f"not an article: {refused} ({url})", EXIT_NOT_ARTICLE)
     try:
         record = parse_listing(html, url) if args.listing else parse_article(html, url)
     except NotAnArticle as exc:
         raise CliError(f"not an article: {exc.reason} ({url})", EXIT_NOT_ARTICLE) from None
+    except OverflowError as exc:  # a date next to year 1 or 9999 that some normaliser still choked on
+        raise CliError(f"not an article: unusable date ({exc}) ({url})", EXIT_NOT_ARTICLE) from None
+    if not args.listing:
+        from dvscraper.normalize.dates import published_out_of_bounds
+
+        bad_date = published_out_of_bounds(record.published_at, now=record.crawled_at)
+        if bad_date:
+            raise CliError(f"not an article: {bad_date} ({url})", EXIT_NOT_ARTICLE)
     text = json.dumps(record.to_dict(), ensure_ascii=False, indent=2) + "\n"
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale says

@@ -34,8 +34,13 @@ def run(args: argparse.Namespace) -> int:
         output = Path(args.output)
         if not output.is_dir():
             raise CliError(f"no output folder at {output}", EXIT_USAGE)
-        from dvscraper.analysis import load_output
+        import sys
 
+        from dvscraper.analysis import load_output
+        from dvscraper.quarantine import quarantine_with_lock
+
+        for line in quarantine_with_lock(output):  # an unreadable file must not hide the rest
+            print(f"dvscraper: {line}", file=sys.stderr, flush=True)
         data = load_output(output)
         if args.command == "stats":
             from dvscraper.stats_table import print_stats
@@ -45,7 +50,14 @@ def run(args: argparse.Namespace) -> int:
         from dvscraper.report import write_report
 
         target = Path(args.report_file) if args.report_file else output / "report.html"
-        write_report(data, target)
+        if target.is_dir():
+            raise CliError(f"cannot write the report to {target}: is a folder (give a file name)", EXIT_USAGE)
+        if not target.parent.is_dir():
+            raise CliError(f"cannot write the report to {target}: no folder {target.parent}", EXIT_USAGE)
+        try:
+            write_report(data, target)
+        except OSError as exc:
+            raise CliError(f"cannot write the report to {target}: {exc.strerror or exc}", 1) from None
         print(f"report: {target.resolve()}")
         return EXIT_OK
     if args.command == "reparse":
@@ -54,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_reparse(args: argparse.Namespace) -> int:
+    import sys
+
     from dvscraper.cli import CliError
     from dvscraper.crawl import _ensure_writable, _overrides
     from dvscraper.reparse import find_archives, reparse
@@ -63,10 +77,27 @@ def _run_reparse(args: argparse.Namespace) -> int:
     missing = [str(p) for p in archives if not p.is_file()]
     if not archives or missing:
         raise CliError(f"no WARC file at {' '.join(missing or args.archives)}", EXIT_USAGE)
+    from dvscraper.archive_checks import check_warc
+
+    for path in archives:
+        problem = check_warc(path)
+        if problem:
+            raise CliError(f"not a WARC file: {path} ({problem})", EXIT_USAGE)
     output = Path(args.output)
     _ensure_writable(output)
     args.log_level = "WARNING"
     overrides = _overrides(args)
-    summary = reparse(archives, output, overrides=overrides)
+    from dvscraper.lock import OutputLocked, hold_output
+
+    try:
+        lock = hold_output(output)  # like a crawl: one writer per output folder
+    except OutputLocked as exc:
+        raise CliError(str(exc), 1) from None
+    for line in lock.quarantined:
+        print(f"dvscraper: {line}", file=sys.stderr, flush=True)
+    try:
+        summary = reparse(archives, output, overrides=overrides)
+    finally:
+        lock.release()
     print(format_summary(summary), flush=True)
     return EXIT_OK

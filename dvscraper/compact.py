@@ -137,6 +137,10 @@ def run_compact(args: argparse.Namespace) -> int:
         lock = hold_output(output)  # also deletes .tmp leftovers of killed runs
     except OutputLocked as exc:
         raise CliError(str(exc), 1) from None
+    import sys
+
+    for line in lock.quarantined:  # unreadable files moved aside: the rest compacts as usual
+        print(f"dvscraper: {line}", file=sys.stderr, flush=True)
     try:
         from dvscraper.dataset import migrate_legacy_articles
 

@@ -88,8 +88,11 @@ def run_crawl(args: argparse.Namespace) -> int:
     if getattr(args, "full", False):
         overrides["DV_FULL"] = True
     if getattr(args, "refresh_read_counts", None) is not None:
-        if args.refresh_read_counts <= 0:
-            raise _cli_error("--refresh-read-counts must be a positive number of days", EXIT_USAGE)
+        from dvscraper.cli_checks import check_days
+
+        problem = check_days(args.refresh_read_counts, "--refresh-read-counts")
+        if problem:
+            raise _cli_error(problem, EXIT_USAGE)
         overrides["DV_REFRESH_READ_COUNTS_DAYS"] = args.refresh_read_counts
     redis_url = getattr(args, "redis_url", None) or overrides.get("DV_REDIS_URL")
     if redis_url:
@@ -185,6 +188,7 @@ def crawl(params, overrides: dict | None = None) -> dict:
     except OutputLocked as exc:
         raise _cli_error(str(exc), EXIT_FAILED) from None
     settings.set("DV_TEMP_FILES_REMOVED", len(lock.removed), priority="cmdline")  # for the run's stats
+    _print_warnings(lock.quarantined)
     try:
         process = CrawlerProcess(settings)
         from dvscraper.redact import install_log_filter
@@ -236,6 +240,11 @@ def _overrides(args: argparse.Namespace) -> dict:
         if not sep or not name.strip():
             raise _cli_error(f"bad -s {item!r} (expected NAME=VALUE)", EXIT_USAGE)
         overrides[name.strip()] = value
+    from dvscraper.cli_checks import check_overrides
+
+    problem = check_overrides(overrides)  # -s DOWNLOAD_TIMEOUT=abc: one line, not a traceback from Scrapy
+    if problem:
+        raise _cli_error(problem, EXIT_USAGE)
     return overrides
 
 
@@ -269,12 +278,23 @@ def _check_redis(url: str, overrides: dict) -> None:
 
 
 def _ensure_writable(output: Path) -> None:
+    from dvscraper.cli_checks import check_output_dir
     from dvscraper.dataset import check_writable
 
+    problem = check_output_dir(output)
+    if problem:
+        raise _cli_error(f"cannot write to {output}: {problem}", EXIT_USAGE)
     try:
         check_writable(output)
     except OSError as exc:
         raise _cli_error(f"cannot write to {output}: {exc.strerror or exc}", EXIT_USAGE) from None
+
+
+def _print_warnings(lines: list[str]) -> None:
+    import sys
+
+    for line in lines:
+        print(f"dvscraper: {line}", file=sys.stderr, flush=True)
 
 
 def _cli_error(message: str, code: int):

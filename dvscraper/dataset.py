@@ -85,6 +85,10 @@ def write_json_atomic(path: Path, payload: object) -> None:
         raise
 
 
+# Unreadable files found but left in place (dvscraper/quarantine.py, without the lock): not listed.
+UNREADABLE: set[Path] = set()
+
+
 def parquet_files(folder: Path) -> list[Path]:
     """The complete Parquet files under ``folder`` (temporary and hidden files excluded)."""
     if not folder.is_dir():
@@ -93,6 +97,7 @@ def parquet_files(folder: Path) -> list[Path]:
         path
         for path in folder.rglob("*.parquet")
         if not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+        and not (UNREADABLE and path.resolve() in UNREADABLE)
     )
 
 

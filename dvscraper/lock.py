@@ -48,6 +48,7 @@ class OutputLock:
         self.shared = False
         self.first = False
         self.removed: list[Path] = []  # set by hold_output
+        self.quarantined: list[str] = []  # set by hold_output
 
     def acquire(self, *, shared: bool = False) -> OutputLock:
         """Take the lock, or raise ``OutputLocked``.
@@ -148,6 +149,11 @@ def hold_output(output: Path | str, *, shared: bool = False) -> OutputLock:
     found the folder free deletes them: anyone else's are files other workers are writing."""
     lock = OutputLock(output).acquire(shared=shared)  # raises OutputLocked
     lock.removed = clean_temp_files(output) if lock.first else []
+    lock.quarantined = []  # warning lines: unreadable Parquet files moved to quarantine/
+    if lock.first:
+        from dvscraper.quarantine import quarantine_unreadable
+
+        lock.quarantined = quarantine_unreadable(output)
     if shared:
         lock.share()
     return lock

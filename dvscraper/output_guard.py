@@ -28,6 +28,10 @@ class OutputGuardExtension:
         # `dvscraper crawl` took the lock (and cleaned up) before Scrapy started: ``removed`` says what.
         self.lock = None if lock_held else hold_output(self.output, shared=distributed)  # raises OutputLocked
         self.removed = removed if lock_held else len(self.lock.removed)
+        if self.lock is not None and self.lock.quarantined:
+            from dvscraper.quarantine import log_warnings
+
+            log_warnings(self.lock.quarantined)
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -118,3 +118,10 @@ DV_WORKER_ID = None  # default: host-pid-random
 DV_REDIS_MAX_PAGES = 0  # set from --max-pages in a distributed crawl: the budget of all workers together
 DV_REDIS_HOST_LIMIT = True  # the per-host limit holds over all workers (False: per worker only)
 DV_HOST_LIMIT = True  # HostLimitMiddleware holds the per-host limit (Scrapy 2.19's slots don't without a delay)
+
+# -- reliability (issue 17; docs/RELIABILITY.md) ---------------------------------------------------
+# Bounded work per page: refused before libxml2 sees it (dvscraper/parse/limits.py) ...
+DV_PAGE_MAX_BYTES = 8 * 1024 * 1024
+DV_PAGE_MAX_ELEMENTS = 200_000
+DV_PAGE_MAX_ATTRIBUTES = 256  # per element
+DV_PARSE_TIME_BUDGET = 10.0  # ... and seconds per parse in the crawl (dvscraper/spiders/budget.py); 0: none

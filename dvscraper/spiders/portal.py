@@ -36,6 +36,7 @@ from dvscraper.normalize.dates import parse_published
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import extract_article, parse_listing
 from dvscraper.records import NotAnArticle
+from dvscraper.spiders.budget import ParseTimeout, parse_budget
 from dvscraper.spiders.failures import describe_failure
 from dvscraper.spiders.params import CrawlParams
 from dvscraper.state import CrawlPlan
@@ -63,6 +64,12 @@ class PortalSpider(scrapy.Spider):
         self.link_extractor = LinkExtractor(unique=True)
         self.pages_seen = 0
         self.plan = CrawlPlan()  # incremental decisions (dvscraper/state.py), loaded in from_crawler
+        # bounded work per page (dvscraper/parse/limits.py, spiders/budget.py); from settings in from_crawler
+        from dvscraper.parse.limits import check_page_limits
+
+        self._check_page = check_page_limits
+        self.page_limits: dict = {}
+        self.parse_time_budget = 10.0
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -82,6 +89,10 @@ class PortalSpider(scrapy.Spider):
             )
         params = cls.push_settings(params, settings)
         spider = super().from_crawler(crawler, *args, params=params, **kwargs)
+        from dvscraper.parse.limits import limits_from_settings
+
+        spider.page_limits = limits_from_settings(settings)
+        spider.parse_time_budget = settings.getfloat("DV_PARSE_TIME_BUDGET", 10.0)
         refresh = settings.get("DV_REFRESH_READ_COUNTS_DAYS")
         spider.plan = CrawlPlan.load(params.output, full=settings.getbool("DV_FULL", False),
                                      refresh_days=float(refresh) if refresh not in (None, "") else None)
@@ -191,11 +202,22 @@ class PortalSpider(scrapy.Spider):
             yield FetchFailure(url=response.url, kind="non_html", reason=f"not HTML: {content_type}",
                                status=response.status, at=now)
             return
-        try:
-            raw = extract_article(html.text, html.url, profile=self.profile_for(html.url))
-        except NotAnArticle as exc:
+        refused = self._check_page(response.body, **self.page_limits)
+        if refused is None:
+            try:
+                with parse_budget(self.parse_time_budget):
+                    raw = extract_article(html.text, html.url, profile=self.profile_for(html.url))
+            except ParseTimeout as exc:
+                refused = exc.reason
+            except NotAnArticle as exc:
+                raw = exc
+        if refused is not None:  # pathological page: neither read as an article nor routed as a listing
+            self._inc("dv/pages/refused")
+            yield PageReject(url=html.url, reason=refused, stage=STAGE_SPIDER, at=now)
+            return
+        if isinstance(raw, NotAnArticle):
             self._inc("dv/pages/not_article")
-            yield PageReject(url=html.url, reason=exc.reason, stage=STAGE_SPIDER, at=now)
+            yield PageReject(url=html.url, reason=raw.reason, stage=STAGE_SPIDER, at=now)
             yield from self.route_listing(html)
             return
         self._inc("dv/pages/article")
@@ -213,7 +235,13 @@ class PortalSpider(scrapy.Spider):
         """Follow a non-article page's teasers, its next page and its in-host links."""
         if not self._budget_left():
             return
-        listing = parse_listing(response.text, response.url, profile=self.profile_for(response.url))
+        try:
+            with parse_budget(self.parse_time_budget):
+                listing = parse_listing(response.text, response.url, profile=self.profile_for(response.url))
+        except ParseTimeout as exc:
+            self._inc("dv/pages/refused")
+            yield PageReject(url=response.url, reason=exc.reason, stage=STAGE_SPIDER, at=utc_now())
+            return
         depth = response.meta.get("dv_listing_depth", 0)
         params = self.params
         known: set[str] = {canonical_url(response.url)}
