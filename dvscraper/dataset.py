@@ -79,6 +79,7 @@ def write_json_atomic(path: Path, payload: object) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False, indent=2, default=str)
             handle.write("\n")
+        os.chmod(tmp, 0o666 & ~_umask())  # as the Parquet files (mkstemp makes 0600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -87,6 +88,12 @@ def write_json_atomic(path: Path, payload: object) -> None:
 
 # Unreadable files found but left in place (dvscraper/quarantine.py, without the lock): not listed.
 UNREADABLE: set[Path] = set()
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def parquet_files(folder: Path) -> list[Path]:
@@ -107,7 +114,13 @@ def site_dir(site: str | None) -> str:
     hive key equal to a column of the files makes pandas/pyarrow refuse the dataset."""
     from urllib.parse import quote
 
-    return quote(site, safe="") if site else "unknown"
+    if not site:
+        return "unknown"
+    folder = quote(site, safe="")
+    if folder.strip(".") == "" or folder.startswith("."):
+        # "..", "." or a hidden name would leave articles/ or vanish from the dataset's globs
+        folder = folder.replace(".", "%2E")
+    return folder
 
 
 def migrate_legacy_articles(articles_dir: Path) -> int:

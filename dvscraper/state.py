@@ -15,7 +15,6 @@ listing stop here.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +29,9 @@ def state_path(output: Path) -> Path:
 
 
 def read_state(output: Path) -> dict:
-    try:
-        return json.loads(state_path(output).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    from dvscraper.state_file import load_state
+
+    return load_state(state_path(output))  # a bad file is moved aside with a warning (issue 17)
 
 
 def mark_started(output: Path, run_id: str) -> None:

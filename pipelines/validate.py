@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
+from dvscraper.hosts import valid_host
 from dvscraper.items import STAGE_VALIDATE, PageReject, utc_now
 from dvscraper.normalize.dates import published_out_of_bounds
 from dvscraper.normalize.text import fold
@@ -68,6 +69,8 @@ def check_article(article: Article, *, floor: dt.date | str | None = None) -> li
         problems.append("article_id does not match the url")
     elif article.site != site_of(article.url):
         problems.append("site does not match the url host")
+    elif not valid_host(article.site):  # ".." would become a folder name (articles/../)
+        problems.append(f"url host is not a host name: {article.site!r}")
     if fold(article.title) in _SITE_NAME_KEYS:
         problems.append("title is the site name")
 

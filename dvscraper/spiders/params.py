@@ -39,7 +39,10 @@ def parse_start_urls(value: str | Iterable[str] | None) -> tuple[str, ...]:
             raise ValueError(f"start URL must be an absolute http(s) URL: {raw!r}")
         from dvscraper.redact import strip_userinfo
 
-        url = canonical_url(strip_userinfo(raw))  # no user:password into runs/ and failures/
+        from dvscraper.hosts import punycode_url
+
+        # no user:password into runs/ and failures/; an IDN host as Scrapy requests it (punycode)
+        url = canonical_url(punycode_url(strip_userinfo(raw)))
         if url not in urls:
             urls.append(url)
     if not urls:

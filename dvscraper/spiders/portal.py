@@ -303,6 +303,10 @@ class PortalSpider(scrapy.Spider):
         """Errback: record the failed request (after retries) with a reason."""
         request = getattr(failure, "request", None)
         kind, reason, status = describe_failure(failure.value)
+        from dvscraper.oversize import oversized
+
+        if kind == "cancelled" and oversized(request):  # an endless body: not worth another try
+            kind, reason = "too_large", "too large: the body grew past DOWNLOAD_MAXSIZE (no Content-Length)"
         url = request.url if request is not None else "?"
         yield FetchFailure(url=url, kind=kind, reason=reason, status=status, at=utc_now())
 
