@@ -2,7 +2,7 @@
 
 - ``check_page_url``: ``parse --url`` must be an absolute http(s) URL with a host (not
   ``javascript:``, ``data:``, ``ftp:``, ``http:///x``).
-- ``check_days``: ``--refresh-read-counts`` a finite, positive number of days (at most 100 years).
+- ``check_days``: ``--refresh-read-counts`` a finite, positive number of days (at most 700,000: the refresh window must stay a date).
 - ``check_overrides``: each ``-s NAME=VALUE`` whose setting has a numeric or boolean default must
   read as one (``DOWNLOAD_TIMEOUT=abc`` is refused), and the sizes and counts below must be in range
   (``DV_PARQUET_ROW_GROUP_SIZE=0`` is refused).
@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 from urllib.parse import urlsplit
 
-MAX_DAYS = 36_500.0
+MAX_DAYS = 700_000.0  # ~1900 years: now - MAX_DAYS stays a valid datetime
 
 # setting -> (minimum, maximum or None): counts and sizes that make no sense (or crash) outside
 POSITIVE = {

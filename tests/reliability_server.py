@@ -87,3 +87,19 @@ def hostile_server(home_links=("/cookies",), cookie_domain="127.0.0.1"):
         server.stopping.set()
         server.shutdown()
         server.server_close()
+
+
+def _loopback_resolver():
+    from scrapy.resolver import CachingThreadedResolver
+    from twisted.internet import defer
+
+    class LoopbackResolver(CachingThreadedResolver):
+        """Every host name is 127.0.0.1: a crawl of an IDN host, offline (``-s DNS_RESOLVER=...``)."""
+
+        def getHostByName(self, name, timeout=None):  # noqa: N802 - Twisted's name
+            return defer.succeed("127.0.0.1")
+
+    return LoopbackResolver
+
+
+LoopbackResolver = _loopback_resolver()
