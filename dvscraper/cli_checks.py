@@ -48,6 +48,8 @@ POSITIVE = {
     "DV_MAX_REJECT_RATE": (0, 1),
     "DV_COVERAGE_MIN_ARTICLES": (0, None),
 }
+# Integer defaults that Scrapy or dvscraper read as floats: a fraction is fine for these.
+_FRACTION_OK_SUFFIXES = ("_TIMEOUT", "_DELAY", "_SECONDS", "_DAYS", "_INTERVAL", "_MAX", "_BASE")
 _BOOLS = {"1", "0", "true", "false", "yes", "no", "on", "off", "True", "False"}
 
 
@@ -93,7 +95,7 @@ def check_overrides(overrides: dict) -> str | None:
                     number = float(text)
                 except ValueError:
                     return f"bad -s {name}={value!r} (expected a number)"
-                if isinstance(default, int) and not number.is_integer():
+                if isinstance(default, int) and not number.is_integer() and not name.endswith(_FRACTION_OK_SUFFIXES):
                     return f"bad -s {name}={value!r} (expected a whole number)"
             if not math.isfinite(number):
                 return f"bad -s {name}={value!r} (expected a finite number)"

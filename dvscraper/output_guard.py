@@ -50,7 +50,12 @@ class OutputGuardExtension:
         self.output = Path(self.crawler.settings.get("DV_OUTPUT_DIR") or self.output)
         if self.removed:
             self.crawler.stats.set_value("dv/temp_files_removed", self.removed)
-        mark_started(self.output, self.run_id or "unknown")
+        try:
+            mark_started(self.output, self.run_id or "unknown")
+        except OSError as exc:  # disk full, read-only folder: one line (the writes fail the run later)
+            import logging
+
+            logging.getLogger(__name__).error("cannot write %s: %s", self.output / "state.json", exc.strerror or exc)
 
     def spider_closed(self, spider, reason: str) -> None:
         from pipelines.write_errors import WRITE_FAILED, write_failed
@@ -63,6 +68,10 @@ class OutputGuardExtension:
             reason = "worker_finished"
         try:
             mark_finished(self.output, self.run_id or "unknown", reason)
+        except OSError as exc:
+            import logging
+
+            logging.getLogger(__name__).error("cannot write %s: %s", self.output / "state.json", exc.strerror or exc)
         finally:
             if self.lock is not None:
                 self.lock.release()

@@ -117,6 +117,9 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+last_summary: dict | None = None  # the last summary built in this process (its file may be unwritable)
+
+
 class RunSummaryExtension:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -162,4 +165,13 @@ class RunSummaryExtension:
         from dvscraper.coverage import judge_from_settings
 
         self.summary["quality"] = judge_from_settings(self.crawler.stats.get_stats(), settings)
-        write_json_atomic(OutputLayout(output).run_summary(run_id), self.summary)
+        global last_summary
+        last_summary = self.summary
+        try:
+            write_json_atomic(OutputLayout(output).run_summary(run_id), self.summary)
+        except OSError as exc:  # disk full, read-only runs/: one line, no traceback from the signal handler
+            import logging
+
+            self.summary["summary_file"] = None
+            logging.getLogger(__name__).error("cannot write the run summary to %s: %s", OutputLayout(output).runs,
+                                              exc.strerror or exc)

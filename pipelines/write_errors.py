@@ -57,10 +57,13 @@ class WriteGuard:
             return
         self.failed = True
         where = getattr(exc, "filename", None)
-        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = getattr(exc, "strerror", None) or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         logger.error("cannot write %s%s: %s; the run fails (rows not on disk are not counted)", what,
                      f" to {where}" if where else "", reason)
         engine = getattr(self.crawler, "engine", None)
+        slot = getattr(engine, "_slot", None)
+        if slot is not None and getattr(slot, "closing", None):
+            return  # closing already (the pipelines close last): the reason is fixed up at close
         if engine is not None and getattr(engine, "running", False):
             try:
                 from scrapy.utils.defer import _schedule_coro

@@ -205,3 +205,23 @@ def test_case12_an_idn_start_url_is_crawled_in_punycode(tmp_path):
     assert summary["start_urls"] == [f"http://xn--inbin-ksa2y768s.vn:{port}/"]
     assert "/" in seen and "/after-cookies" in seen  # the start page and its on-site link
     assert "offsite" not in json.dumps(summary["failures"])
+
+
+# -- 15. disk full during a crawl -------------------------------------------------------------------------------
+def test_case15_a_crawl_on_a_full_disk_fails_with_one_clear_line_and_no_traceback(replay, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a small tmpfs (the in-process disk-full test runs anyway)")
+    out = tmp_path / "full"
+    out.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(out)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs")
+    try:
+        free = os.statvfs(out).f_bavail * os.statvfs(out).f_frsize
+        (out / "filler").write_bytes(b"\0" * (free - 16384))  # the lock and state.json fit, Parquet does not
+        result, summary = run_cli_crawl("--start-url", replay, "--output", str(out), *QUIET)
+    finally:
+        subprocess.run(["umount", str(out)], capture_output=True)
+    assert result.returncode == 1, result.stdout[-1000:] + result.stderr[-1000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("dvscraper: ") and ("No space left" in result.stderr), last
