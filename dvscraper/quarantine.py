@@ -16,7 +16,7 @@ import logging
 import os
 from pathlib import Path
 
-from dvscraper.dataset import UNREADABLE, OutputLayout, parquet_files
+from dvscraper.dataset import UNREADABLE, parquet_files
 
 QUARANTINE = "quarantine"
 DATASETS = ("articles", "rejects", "failures", "read_counts")
@@ -95,4 +95,4 @@ def log_warnings(lines: list[str]) -> None:
         logger.warning(line)
 
 
-__all__ = ["QUARANTINE", "quarantine_unreadable", "quarantine_with_lock", "unreadable_reason", "OutputLayout"]
+__all__ = ["QUARANTINE", "quarantine_unreadable", "quarantine_with_lock", "unreadable_reason"]

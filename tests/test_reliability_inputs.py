@@ -9,7 +9,6 @@ import errno
 import io
 import json
 import logging
-import os
 import stat
 import time
 from pathlib import Path
