@@ -156,3 +156,58 @@ def test_a_worker_with_another_output_exits_2_with_one_line(redis_url, tmp_path)
     result = _cli("crawl", "--start-url", start, "--output", str(tmp_path / "b"), "--redis", redis_url)
     assert result.returncode == 2, result.stderr
     assert "output" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_worker_logs_no_redis_password_even_at_info_level(tmp_path):
+    """A worker whose Redis needs a password: the password is in no line of its log, nor in any file."""
+    import socket
+    import time
+
+    import redis
+
+    from dvscraper.replay import serve_replay, stop_process
+
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    password = "Zq8pw-not-for-logs"
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path), "--requirepass", password],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://:{password}@127.0.0.1:{port}/0"
+    try:
+        for _ in range(200):
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+                break
+            except redis.RedisError:
+                time.sleep(0.05)
+        with serve_replay(generate=10, page_size=5) as site:
+            out = tmp_path / "out"
+            result = _cli("crawl", "--log-level", "INFO", "--start-url", site, "--output", str(out), "--redis", url,
+                          "-s", "DV_REDIS_IDLE_SECONDS=1", "-s", "DV_PROGRESS=off", "-s", "DV_COVERAGE_CHECK=False",
+                          timeout=180)
+    finally:
+        stop_process(server)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert password not in result.stdout + result.stderr
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix != ".parquet":
+            assert password.encode() not in path.read_bytes(), path
+
+
+def test_the_log_filter_masks_what_any_logger_writes(caplog):
+    from dvscraper.redact import RedactingFilter
+
+    handler = logging.StreamHandler(stream := __import__("io").StringIO())
+    handler.addFilter(RedactingFilter())
+    log = logging.getLogger("dvscraper.test.redact")
+    log.addHandler(handler)
+    try:
+        log.warning("Overridden settings: %r", {"REDIS_URL": "redis://user:pa55w0rd@10.0.0.5:6379/0"})
+    finally:
+        log.removeHandler(handler)
+    assert "pa55w0rd" not in stream.getvalue() and "redis://user:***@10.0.0.5" in stream.getvalue()
