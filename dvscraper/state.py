@@ -93,7 +93,10 @@ class CrawlPlan:
         return self.in_refresh_window(published_at)
 
     def in_refresh_window(self, published_at: dt.datetime | None) -> bool:
-        return self.refresh_since is not None and published_at is not None and published_at >= self.refresh_since
+        try:
+            return self.refresh_since is not None and published_at is not None and published_at >= self.refresh_since
+        except OverflowError:  # a teaser dated next to year 1 or 9999: not worth a refetch
+            return False
 
 
 # Failures worth another try in a later crawl (the server or the network may have recovered).

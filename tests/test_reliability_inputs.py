@@ -395,3 +395,16 @@ def test_case05_a_set_cookie_never_makes_tldextract_go_online(monkeypatch, tmp_p
     middleware.process_request(follow)
     assert asked == []
     assert len(follow.headers.get(b"Cookie") or b"") <= 2100
+
+
+def test_case07_teasers_dated_year_1_or_9999_do_not_break_the_crawl_decisions():
+    from dvscraper.spiders.params import CrawlParams
+    from dvscraper.state import CrawlPlan
+
+    params = CrawlParams.parse(start_urls="http://127.0.0.1:9/", since="2023-01-01T00:00:00Z",
+                               until="2024-01-01T00:00:00Z")
+    plan = CrawlPlan(known={"x"}, refresh_since=dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc))
+    for when in (dt.datetime(1, 1, 1, tzinfo=VN_TZ), dt.datetime(9999, 12, 31, 23, 59, tzinfo=VN_TZ)):
+        params.in_range(when)
+        params.before_since(when)
+        plan.in_refresh_window(when)  # none raises OverflowError
