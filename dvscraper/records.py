@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 __all__ = [
+    "ARTICLE_FIELDS",
     "Article",
     "Image",
     "ListingItem",
@@ -17,7 +18,6 @@ __all__ = [
     "NotAnArticle",
     "RawArticle",
     "RawImage",
-    "ARTICLE_FIELDS",
 ]
 
 

@@ -65,18 +65,18 @@ ITEM_PIPELINES = {
     "pipelines.read_counts.ReadCountPipeline": 250,  # closes after parquet: compacts refetched partitions
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.parquet.ParquetPipeline": 900,
-    "pipelines.reports.ReportPipeline": 950,
+    "pipelines.rejects.RejectPipeline": 950,
     "pipelines.coverage.CoveragePipeline": 990,  # counts fields of written articles (coverage alarm)
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,  # no open console port on a scheduled crawler
-    "dvscraper.summary.RunSummaryExtension": 500,
+    "dvscraper.runs.summary.RunSummaryExtension": 500,
     # --redis: worker set, idle stop, last-out compaction; closes before the guard (state.json, lock)
-    "dvscraper.worker.DistributedCrawlExtension": 90,
-    "dvscraper.output_guard.OutputGuardExtension": 100,  # output lock, .tmp cleanup, state.json
-    "dvscraper.progress.ProgressExtension": 510,  # live progress line / periodic lines (DV_PROGRESS)
-    "dvscraper.archive.WarcArchiveExtension": 520,  # --archive: every response into output/warc/
-    "dvscraper.oversize.OversizeExtension": 530,  # an endless body is "too_large", not a retryable "cancelled"
+    "dvscraper.distributed.worker.DistributedCrawlExtension": 90,
+    "dvscraper.runs.output_guard.OutputGuardExtension": 100,  # output lock, .tmp cleanup, state.json
+    "dvscraper.runs.progress.ProgressExtension": 510,  # live progress line / periodic lines (DV_PROGRESS)
+    "dvscraper.runs.archive.WarcArchiveExtension": 520,  # --archive: every response into output/warc/
+    "dvscraper.spiders.oversize.OversizeExtension": 530,  # an endless body is "too_large", not a retryable "cancelled"
 }
 
 REMOTE_CONTROL_ENABLED = False  # nor a remote code-execution endpoint (enable with -s when wanted)
@@ -100,7 +100,7 @@ DV_PARQUET_FILE_ROWS = 100_000  # a file is closed (renamed) after this many row
 DV_PARQUET_MAX_OPEN_FILES = 16  # partitions written at once; the least recently used is closed
 DV_PARQUET_COMPRESSION = "zstd"
 
-# -- field-coverage alarm (dvscraper/coverage.py): a breach exits 4 ------------------------------
+# -- field-coverage alarm (dvscraper/runs/quality.py): a breach exits 4 ------------------------------
 DV_COVERAGE_CHECK = True  # False: coverage is reported in the summary, never judged
 DV_COVERAGE_MIN = {  # share of written articles where the field is present (null/empty = missing)
     "title": 1.0,
@@ -111,7 +111,7 @@ DV_COVERAGE_MIN = {  # share of written articles where the field is present (nul
 DV_MAX_REJECT_RATE = 0.05  # article pages refused by normalize/validate, over articles + those
 DV_COVERAGE_MIN_ARTICLES = 30  # judge only runs that wrote at least this many articles
 
-# -- progress (dvscraper/progress.py) and raw archive (dvscraper/archive.py) ---------------------
+# -- progress (dvscraper/runs/progress.py) and raw archive (dvscraper/runs/archive.py) ---------------------
 DV_PROGRESS = "auto"  # auto: a live line on a terminal, plain lines otherwise; "log"; "off"
 DV_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines (not a terminal)
 DV_ARCHIVE = False  # --archive: write every fetched response to output/warc/<run_id>.warc.gz
@@ -124,7 +124,7 @@ DV_COMPACT_ON_CLOSE = True  # compact the partitions a refetch wrote a second ro
 DV_LOCK_HELD = False  # set by `dvscraper crawl`, which takes <output>/.lock itself
 DV_TEMP_FILES_REMOVED = 0  # set by `dvscraper crawl`: .tmp leftovers it removed on taking the lock
 
-# -- distributed crawls on scrapy-redis (dvscraper/distributed.py) --------------------------------
+# -- distributed crawls on scrapy-redis (dvscraper/distributed/) --------------------------------
 DV_REDIS_URL = None  # --redis URL: this process is one worker of a crawl shared through Redis
 DV_REDIS_CRAWL = None  # --redis-crawl NAME: the crawl's name in Redis (default: from the start URLs)
 DV_REDIS_IDLE_SECONDS = 5.0  # a worker stops once the frontier stayed empty, all workers idle, this long
@@ -139,3 +139,4 @@ DV_PAGE_MAX_BYTES = 8 * 1024 * 1024
 DV_PAGE_MAX_ELEMENTS = 200_000
 DV_PAGE_MAX_ATTRIBUTES = 256  # per element
 DV_PARSE_TIME_BUDGET = 10.0  # ... and seconds per parse in the crawl (dvscraper/spiders/budget.py); 0: none
+DV_PUBLISHED_FLOOR = None  # earliest publish date accepted (YYYY-MM-DD); None: 1995-01-01 (normalize/dates.py)

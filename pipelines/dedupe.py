@@ -21,13 +21,15 @@ from pathlib import Path
 
 from scrapy.exceptions import DropItem
 
-from dvscraper.dataset import OutputLayout, read_article_ids
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import OutputLayout, read_article_ids
+from dvscraper.distributed.coordination import CrawlKeys, connect
 from dvscraper.records import Article
 
 
 class DedupePipeline:
     def __init__(self, out_dir: Path | str | None = None, *, known_ids: set[str] | None = None, stats=None,
-                 replace_known: bool = False, shared=None):
+                 replace_known: bool = defaults.DV_REPLACE_KNOWN, shared=None):
         self.shared = shared  # (redis client, key) in a distributed crawl
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.replace_known = replace_known
@@ -41,11 +43,9 @@ class DedupePipeline:
         settings = crawler.settings
         shared = None
         if settings.get("DV_REDIS_URL"):
-            from dvscraper.distributed import CrawlKeys, connect
-
             shared = (connect(settings.get("DV_REDIS_URL")), CrawlKeys(settings.get("DV_REDIS_CRAWL")).article_ids)
         return cls(settings.get("DV_OUTPUT_DIR"), stats=crawler.stats,
-                   replace_known=settings.getbool("DV_REPLACE_KNOWN", False), shared=shared)
+                   replace_known=settings.getbool("DV_REPLACE_KNOWN", defaults.DV_REPLACE_KNOWN), shared=shared)
 
     def open_spider(self) -> None:
         if self.out_dir is not None:

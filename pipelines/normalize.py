@@ -7,7 +7,7 @@ uses, so Parquet rows and CLI output cannot diverge. A page ``to_article`` refus
 
 from __future__ import annotations
 
-from dvscraper.items import STAGE_NORMALIZE, PageReject, utc_now
+from dvscraper.dataset.outcomes import STAGE_NORMALIZE, PageReject, utc_now
 from dvscraper.normalize.article import to_article
 from dvscraper.records import NotAnArticle, RawArticle
 

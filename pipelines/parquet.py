@@ -1,4 +1,4 @@
-"""ARTICLE_SCHEMA and ParquetPipeline: typed article rows into ``<output>/articles/``.
+"""ParquetPipeline: typed article rows into ``<output>/articles/`` (``ARTICLE_SCHEMA``).
 
 Partitioned by site (a folder named after the ``site`` column's value) and by the
 local (Asia/Ho_Chi_Minh) year and month of ``published_at`` (hive):
@@ -15,48 +15,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow as pa
-
-from dvscraper.dataset import OutputLayout, migrate_legacy_articles, site_dir
-from dvscraper.normalize.dates import VN_TZ
-from dvscraper.records import ARTICLE_FIELDS, Article
-from pipelines.sink import ParquetSink
-
-IMAGE_TYPE = pa.struct(
-    [pa.field("src", pa.string(), nullable=False), pa.field("caption", pa.string()), pa.field("alt", pa.string())]
-)
-
-ARTICLE_SCHEMA = pa.schema(
-    [
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("article_id", pa.string(), nullable=False),
-        pa.field("site", pa.string(), nullable=False),
-        pa.field("title", pa.string(), nullable=False),
-        pa.field("category", pa.string()),
-        pa.field("breadcrumb", pa.list_(pa.string()), nullable=False),
-        pa.field("published_at", pa.timestamp("us", tz="Asia/Ho_Chi_Minh"), nullable=False),
-        pa.field("published_at_raw", pa.string()),
-        pa.field("read_count", pa.int64()),
-        pa.field("summary", pa.string()),
-        pa.field("event_date", pa.date32()),
-        pa.field("body_text", pa.string(), nullable=False),
-        pa.field("headings", pa.list_(pa.string()), nullable=False),
-        pa.field("images", pa.list_(IMAGE_TYPE), nullable=False),
-        pa.field("byline", pa.string()),
-        pa.field("authors", pa.list_(pa.string()), nullable=False),
-        pa.field("source", pa.string()),
-        pa.field("word_count", pa.int32(), nullable=False),
-        pa.field("content_sha256", pa.string(), nullable=False),
-        pa.field("crawled_at", pa.timestamp("us", tz="UTC"), nullable=False),
-    ]
-)
-assert tuple(ARTICLE_SCHEMA.names) == ARTICLE_FIELDS, "schema columns must be the contract fields"
-
-
-def partition_of(row: dict) -> str:
-    """``dienbien.dcs.vn/year=2023/month=01``: the site, then the local publication month."""
-    local = row["published_at"].astimezone(VN_TZ)
-    return f"{site_dir(row['site'])}/year={local.year:04d}/month={local.month:02d}"
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import OutputLayout, migrate_legacy_articles
+from dvscraper.dataset.schemas import ARTICLE_SCHEMA, partition_of
+from dvscraper.dataset.sink import ParquetSink
+from dvscraper.records import Article
+from pipelines.write_errors import WriteGuard
 
 
 class ParquetPipeline:
@@ -67,15 +31,13 @@ class ParquetPipeline:
         out_dir: Path | str,
         *,
         run_id: str,
-        row_group_size: int = 1000,
-        file_rows: int = 100_000,
-        max_open_files: int = 16,
-        compression: str = "zstd",
+        row_group_size: int = defaults.DV_PARQUET_ROW_GROUP_SIZE,
+        file_rows: int = defaults.DV_PARQUET_FILE_ROWS,
+        max_open_files: int = defaults.DV_PARQUET_MAX_OPEN_FILES,
+        compression: str = defaults.DV_PARQUET_COMPRESSION,
         stats=None,
         crawler=None,
     ):
-        from pipelines.write_errors import WriteGuard
-
         self.layout = OutputLayout(Path(out_dir))
         self.stats = stats
         self.guard = WriteGuard(crawler, stats)  # a failed write fails the run (pipelines/write_errors.py)
@@ -96,10 +58,10 @@ class ParquetPipeline:
         return cls(
             settings.get("DV_OUTPUT_DIR"),
             run_id=settings.get("DV_RUN_ID"),
-            row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", 1000),
-            file_rows=settings.getint("DV_PARQUET_FILE_ROWS", 100_000),
-            max_open_files=settings.getint("DV_PARQUET_MAX_OPEN_FILES", 16),
-            compression=settings.get("DV_PARQUET_COMPRESSION", "zstd"),
+            row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", defaults.DV_PARQUET_ROW_GROUP_SIZE),
+            file_rows=settings.getint("DV_PARQUET_FILE_ROWS", defaults.DV_PARQUET_FILE_ROWS),
+            max_open_files=settings.getint("DV_PARQUET_MAX_OPEN_FILES", defaults.DV_PARQUET_MAX_OPEN_FILES),
+            compression=settings.get("DV_PARQUET_COMPRESSION", defaults.DV_PARQUET_COMPRESSION),
             stats=crawler.stats,
             crawler=crawler,
         )

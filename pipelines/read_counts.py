@@ -17,55 +17,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow as pa
-
-from dvscraper.dataset import OutputLayout
+from dvscraper import settings as defaults
+from dvscraper.dataset.compact import compact_output
+from dvscraper.dataset.layout import OutputLayout, read_article_ids
+from dvscraper.dataset.schemas import READ_COUNT_SCHEMA, partition_of
+from dvscraper.dataset.sink import ParquetSink
 from dvscraper.records import Article
-from pipelines.sink import ParquetSink
-
-READ_COUNTS = "read_counts"
-
-READ_COUNT_SCHEMA = pa.schema(
-    [
-        pa.field("article_id", pa.string(), nullable=False),
-        pa.field("crawled_at", pa.timestamp("us", tz="UTC"), nullable=False),
-        pa.field("read_count", pa.int64()),
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("published_at", pa.timestamp("us", tz="Asia/Ho_Chi_Minh"), nullable=False),
-    ]
-)
+from pipelines.write_errors import WriteGuard
 
 
 class ReadCountPipeline:
-    def __init__(self, out_dir: Path | str, *, run_id: str, row_group_size: int = 1000,
-                 compact_on_close: bool = True, stats=None):
+    def __init__(self, out_dir: Path | str, *, run_id: str, row_group_size: int = defaults.DV_PARQUET_ROW_GROUP_SIZE,
+                 compact_on_close: bool = defaults.DV_COMPACT_ON_CLOSE, stats=None):
         self.out_dir = Path(out_dir)
         self.run_id = run_id
         self.stats = stats
         self.compact_on_close = compact_on_close
-        self.sink = ParquetSink(self.out_dir / READ_COUNTS, READ_COUNT_SCHEMA, run_id=run_id,
+        self.sink = ParquetSink(OutputLayout(self.out_dir).read_counts, READ_COUNT_SCHEMA, run_id=run_id,
                                 row_group_size=row_group_size)
         self.known_at_start: set[str] = set()
         self.seen: set[str] = set()
         self.replaced_partitions: set[str] = set()
-        from pipelines.write_errors import WriteGuard
-
         self.guard = WriteGuard(None, stats)
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         return cls(settings.get("DV_OUTPUT_DIR"), run_id=settings.get("DV_RUN_ID"),
-                   row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", 1000),
-                   compact_on_close=settings.getbool("DV_COMPACT_ON_CLOSE", True), stats=crawler.stats)._bind(crawler)
+                   row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", defaults.DV_PARQUET_ROW_GROUP_SIZE),
+                   compact_on_close=settings.getbool("DV_COMPACT_ON_CLOSE", defaults.DV_COMPACT_ON_CLOSE),
+                   stats=crawler.stats)._bind(crawler)
 
     def _bind(self, crawler):
         self.guard.crawler = crawler
         return self
 
     def open_spider(self) -> None:
-        from dvscraper.dataset import read_article_ids
-
         self.known_at_start = read_article_ids(OutputLayout(self.out_dir).articles)
 
     def process_item(self, item):
@@ -76,8 +63,6 @@ class ReadCountPipeline:
                          "read_count": item.read_count, "url": item.url, "published_at": item.published_at})
         self._inc("dv/read_counts_recorded")
         if item.article_id in self.known_at_start:
-            from pipelines.parquet import partition_of
-
             self.replaced_partitions.add(partition_of({"published_at": item.published_at, "site": item.site}))
         return item
 
@@ -86,8 +71,6 @@ class ReadCountPipeline:
         if self.stats is not None and self.replaced_partitions:  # a distributed crawl's last worker compacts these
             self.stats.set_value("dv/refetched_partitions", sorted(self.replaced_partitions))
         if self.compact_on_close and self.replaced_partitions:
-            from dvscraper.compact import compact_output
-
             articles = OutputLayout(self.out_dir).articles
             only = {articles / key for key in self.replaced_partitions}
             report = self.guard.call("articles (compaction)", lambda: compact_output(self.out_dir, run_id=self.run_id,

@@ -12,13 +12,13 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from dvscraper.hosts import valid_host
-from dvscraper.items import STAGE_VALIDATE, PageReject, utc_now
+from dvscraper.dataset.outcomes import STAGE_VALIDATE, PageReject, utc_now
 from dvscraper.normalize.dates import published_out_of_bounds
 from dvscraper.normalize.text import fold
 from dvscraper.normalize.urls import article_id, canonical_url, site_of
 from dvscraper.parse.labels import SITE_NAMES
 from dvscraper.records import Article, Image
+from dvscraper.sites.hosts import valid_host
 
 _SITE_NAME_KEYS = frozenset(fold(name) for name in SITE_NAMES)
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

@@ -5,32 +5,28 @@ is logged as one line naming the folder and the reason, counted as ``dv/write_er
 and the spider is asked to close with reason ``write_failed`` (no point fetching pages whose rows
 cannot be kept). ``RunSummaryExtension`` and ``OutputGuardExtension`` treat a run with any write
 error as ``write_failed`` even when Scrapy says ``finished`` (the last rows are written when the
-pipelines close, after Scrapy chose the reason): ``dvscraper crawl`` exits 1, ``state.json`` does
-not record the run as finished, and the summary's ``articles_written`` counts the rows in files
-that reached the disk.
+pipelines close, after Scrapy chose the reason; ``dvscraper.dataset.outcomes.write_failed``):
+``dvscraper crawl`` exits 1 (``WriteFailed``), ``state.json`` does not record the run as finished,
+and the summary's ``articles_written`` counts the rows in files that reached the disk.
 """
 
 from __future__ import annotations
 
 import logging
 
-WRITE_ERRORS = "dv/write_errors/"
-WRITE_FAILED = "write_failed"
+import pyarrow as pa
+from scrapy.utils.defer import _schedule_coro
+
+from dvscraper.dataset.outcomes import WRITE_ERRORS, WRITE_FAILED, write_failed
+
+__all__ = ["WRITE_ERRORS", "WRITE_FAILED", "WriteGuard", "write_failed"]
 
 logger = logging.getLogger(__name__)
-
-
-def write_failed(stats: dict) -> bool:
-    return any(key.startswith(WRITE_ERRORS) and value for key, value in stats.items())
 
 
 def _is_write_error(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return True
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover
-        return False
     return isinstance(exc, pa.ArrowException) and not isinstance(exc, (pa.ArrowTypeError, pa.ArrowInvalid))
 
 
@@ -66,8 +62,6 @@ class WriteGuard:
             return  # closing already (the pipelines close last): the reason is fixed up at close
         if engine is not None and getattr(engine, "running", False):
             try:
-                from scrapy.utils.defer import _schedule_coro
-
                 _schedule_coro(engine.close_spider_async(reason=WRITE_FAILED))
             except Exception:  # an engine already closing: the reason is fixed up at close anyway
                 pass

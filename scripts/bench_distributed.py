@@ -31,8 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from dvscraper.replay import serve_replay
-from tests.redis_server import redis_server
+from dvscraper.replay import serve_replay  # noqa: E402 - after the sys.path line above
+from tests.redis_server import redis_server  # noqa: E402 - after the sys.path line above
 
 
 def run_workers(hosts, workers: int, redis_url: str, output: Path, limit: int, crawl: str) -> list[dict]:
@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     for workers in worker_counts:
         base = by.get((host_counts[0], workers))
         if base:
-            steps = ", ".join(f"{h} hosts {by[(h, workers)] / base:.2f}x" for h in host_counts[1:] if (h, workers) in by)
+            steps = ", ".join(f"{h} hosts {by[(h, workers)] / base:.2f}x"
+                              for h in host_counts[1:] if (h, workers) in by)
             print(f"{workers} worker(s): throughput vs {host_counts[0]} host: {steps}")
     for n_hosts in host_counts:
         base = by.get((n_hosts, worker_counts[0]))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json as _json
+import subprocess as _subprocess
+import sys as _sys
 from pathlib import Path
 
 import pytest
@@ -29,9 +32,6 @@ def fixed_crawled_at() -> dt.datetime:
 
 
 # -- crawl side (spider, pipelines, replay): shared helpers ------------------------------------
-import json as _json
-import subprocess as _subprocess
-import sys as _sys
 
 
 class StatsStub:
@@ -68,28 +68,28 @@ def build_article(index: int = 0, **overrides):
 
     url = overrides.pop("url", f"https://dienbien.dcs.vn/T/TIN-TUC/bai-{index}.html")
     body = overrides.pop("body_text", f"Đoạn một của bài {index}.\n\nĐoạn hai.")
-    values = dict(
-        url=url,
-        article_id=article_id(url),
-        site="dienbien.dcs.vn",
-        title=f"Bài viết số {index}",
-        category="Tin tức",
-        breadcrumb=["Trang chủ", "Tin tức"],
-        published_at=dt.datetime(2023, 1, 13, 17, 36, 49, tzinfo=VN_TZ) - dt.timedelta(days=20 * index),
-        published_at_raw="13/01/2023 05:36:49 PM",
-        read_count=7444 + index,
-        summary="Chiều nay (13/1), hội nghị.",
-        event_date=dt.date(2023, 1, 13),
-        body_text=body,
-        headings=["Đoạn hai."],
-        images=[Image(src="https://dienbien.dcs.vn/a.jpg", caption="Quang cảnh", alt=None)],
-        byline="Tin, ảnh: Minh Thùy",
-        authors=["Minh Thùy"],
-        source=None,
-        word_count=len(body.split()),
-        content_sha256=hashlib.sha256(body.encode()).hexdigest(),
-        crawled_at=FIXED_CRAWLED_AT,
-    )
+    values = {
+        "url": url,
+        "article_id": article_id(url),
+        "site": "dienbien.dcs.vn",
+        "title": f"Bài viết số {index}",
+        "category": "Tin tức",
+        "breadcrumb": ["Trang chủ", "Tin tức"],
+        "published_at": dt.datetime(2023, 1, 13, 17, 36, 49, tzinfo=VN_TZ) - dt.timedelta(days=20 * index),
+        "published_at_raw": "13/01/2023 05:36:49 PM",
+        "read_count": 7444 + index,
+        "summary": "Chiều nay (13/1), hội nghị.",
+        "event_date": dt.date(2023, 1, 13),
+        "body_text": body,
+        "headings": ["Đoạn hai."],
+        "images": [Image(src="https://dienbien.dcs.vn/a.jpg", caption="Quang cảnh", alt=None)],
+        "byline": "Tin, ảnh: Minh Thùy",
+        "authors": ["Minh Thùy"],
+        "source": None,
+        "word_count": len(body.split()),
+        "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
+        "crawled_at": FIXED_CRAWLED_AT,
+    }
     values.update(overrides)
     return Article(**values)
 
@@ -99,7 +99,8 @@ def make_article():
     return build_article
 
 
-def run_cli_crawl(*args: str, cwd: Path | None = None, timeout: float = 300) -> tuple[_subprocess.CompletedProcess, dict | None]:
+def run_cli_crawl(*args: str, cwd: Path | None = None,
+                  timeout: float = 300) -> tuple[_subprocess.CompletedProcess, dict | None]:
     """``dvscraper crawl ARGS`` in a subprocess (a reactor per process) -> (result, run summary or None)."""
     result = _subprocess.run(
         [_sys.executable, "-m", "dvscraper.cli", "crawl", "--log-level", "WARNING", *args],

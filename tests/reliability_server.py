@@ -37,7 +37,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         parts = urlsplit(self.path)
         cookie = self.headers.get("Cookie") or ""
         self.server.seen.append((self.path, len(cookie)))
@@ -96,7 +96,7 @@ def _loopback_resolver():
     class LoopbackResolver(CachingThreadedResolver):
         """Every host name is 127.0.0.1: a crawl of an IDN host, offline (``-s DNS_RESOLVER=...``)."""
 
-        def getHostByName(self, name, timeout=None):  # noqa: N802 - Twisted's name
+        def getHostByName(self, name, timeout=None):
             return defer.succeed("127.0.0.1")
 
     return LoopbackResolver

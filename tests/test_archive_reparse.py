@@ -9,9 +9,8 @@ import sys
 import pandas as pd
 from scrapy.http import Headers
 
-from dvscraper.archive import WarcWriterFile, iter_archived_responses
+from dvscraper.dataset.warc import WarcWriterFile, iter_archived_responses
 from dvscraper.replay import serve_replay
-
 from tests.conftest import REPO, run_cli_crawl
 
 AT = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)

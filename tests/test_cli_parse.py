@@ -316,7 +316,8 @@ def test_api_record_equals_cli_json() -> None:
 def test_api_default_url_matches_cli_default(relative_article: Path) -> None:
     from dvscraper import parse_article
 
-    record = parse_article(relative_article.read_bytes(), relative_article.resolve().as_uri(), crawled_at=FIXED_CRAWLED_AT)
+    record = parse_article(relative_article.read_bytes(), relative_article.resolve().as_uri(),
+                           crawled_at=FIXED_CRAWLED_AT)
     printed = parse_json_stdout(run_cli("parse", str(relative_article)))
     printed.pop("crawled_at")
     api = record.to_dict()

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from dvscraper.coverage import (ARTICLES_SEEN, COVERAGE_PREFIX, EXIT_QUALITY, REJECTED_ARTICLES, alarm_message,
-                                field_present, judge_coverage)
-from dvscraper.items import PageReject
+from dvscraper.dataset.outcomes import PageReject
+from dvscraper.dataset.schemas import field_present
+from dvscraper.errors import QualityAlarm
 from dvscraper.replay import serve_replay
+from dvscraper.runs.quality import ARTICLES_SEEN, COVERAGE_PREFIX, REJECTED_ARTICLES, alarm_message, judge_coverage
 from pipelines.coverage import CoveragePipeline
-
 from tests.conftest import run_cli_crawl
 
 AT = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
@@ -71,7 +71,7 @@ def _crawl(tmp_path, variant):
 
 def test_alarm_fires_when_the_template_loses_the_read_count(tmp_path):
     result, summary = _crawl(tmp_path, "no-read-count")
-    assert result.returncode == EXIT_QUALITY, result.stderr[-2000:]
+    assert result.returncode == QualityAlarm.exit_code, result.stderr[-2000:]
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("dvscraper: coverage alarm: read_count present in 0.0% of articles"), last
     assert summary["articles_written"] >= 40

@@ -17,13 +17,12 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from dvscraper.dataset import parquet_files
+from dvscraper.dataset.layout import parquet_files
+from dvscraper.dataset.schemas import ARTICLE_SCHEMA
 from dvscraper.normalize.urls import article_id, canonical_url
 from dvscraper.records import ARTICLE_FIELDS
 from dvscraper.replay import serve_replay
 from dvscraper.replay.fixture_site import FixtureSite
-from pipelines.parquet import ARTICLE_SCHEMA
-
 from tests.conftest import FIXTURES, run_cli_crawl
 
 HAS_FIXTURE_SITE = (FIXTURES / "replay" / "routes.json").is_file()
@@ -58,11 +57,11 @@ def fixture_crawl(tmp_path_factory) -> Crawl:
         pytest.skip("fixtures/replay/routes.json not written yet")
     tmp = tmp_path_factory.mktemp("crawl-fixtures")
     other_log, site_log = tmp / "other.log", tmp / "site.log"
-    with serve_replay(request_log=other_log) as other:
-        # Every page of the crawled site links to the other server (same address, another port).
-        with serve_replay(request_log=site_log, link_to=f"{other}T/TIN-TUC-SU-KIEN") as url:
-            result, summary = run_cli_crawl("--start-url", url, "--output", str(tmp / "out"))
-            return Crawl(url, tmp / "out", result, summary, _log_lines(site_log), _log_lines(other_log))
+    # Every page of the crawled site links to the other server (same address, another port).
+    with serve_replay(request_log=other_log) as other, \
+            serve_replay(request_log=site_log, link_to=f"{other}T/TIN-TUC-SU-KIEN") as url:
+        result, summary = run_cli_crawl("--start-url", url, "--output", str(tmp / "out"))
+        return Crawl(url, tmp / "out", result, summary, _log_lines(site_log), _log_lines(other_log))
 
 
 @needs_fixture_site
@@ -173,7 +172,7 @@ def test_nothing_outside_the_allowed_host_was_requested(fixture_crawl):
     assert fixture_crawl.elsewhere == [], "the crawl fetched from another host:port"
     routes = FixtureSite(FIXTURES)
     for line in fixture_crawl.requests:
-        method, uri, status = line.split()
+        method, uri, _status = line.split()
         assert method == "GET"
         assert not uri.lower().startswith("/admin/"), "robots.txt disallows /Admin/"
     assert "GET /robots.txt 200" in fixture_crawl.requests
@@ -250,7 +249,7 @@ def test_a_second_crawl_into_the_same_output_adds_no_duplicates(fixture_crawl, t
 def test_a_start_url_on_another_port_works_unchanged(fixture_crawl, tmp_path):
     with serve_replay() as other:
         assert urlsplit(other).port != urlsplit(fixture_crawl.url).port
-        result, summary = run_cli_crawl("--start-url", other, "--output", str(tmp_path / "out"))
+        result, _summary = run_cli_crawl("--start-url", other, "--output", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr[-2000:]
     rows = pq.read_table(tmp_path / "out" / "articles").to_pylist()
     got = {urlsplit(r["url"]).path + ("?" + urlsplit(r["url"]).query if urlsplit(r["url"]).query else "")

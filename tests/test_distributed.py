@@ -71,7 +71,7 @@ def sites_file(two_hosts, tmp_path_factory) -> Path:
 
 
 def _article_ids(output: Path) -> list[str]:
-    from dvscraper.dataset import OutputLayout, parquet_files
+    from dvscraper.dataset.layout import OutputLayout, parquet_files
 
     ids: list[str] = []
     for path in parquet_files(OutputLayout(output).articles):
@@ -190,7 +190,8 @@ def test_the_dataset_is_split_by_site_and_the_sibling_read_without_selectors(two
         columns=["site", "title", "published_at", "read_count", "body_text"])
     sites = table.column("site").to_pylist()
     assert sorted(set(sites)) == ["127.0.0.1", "127.0.0.2"]
-    assert {p.name for p in (two_worker_crawl["out"] / "articles").iterdir() if p.is_dir()} >= {"127.0.0.1", "127.0.0.2"}
+    folders = {p.name for p in (two_worker_crawl["out"] / "articles").iterdir() if p.is_dir()}
+    assert folders >= {"127.0.0.1", "127.0.0.2"}
     sibling = [i for i, site in enumerate(sites) if site == "127.0.0.2"]
     assert len(sibling) == two_hosts[1].article_count
     for name in ("title", "published_at", "body_text"):
@@ -198,7 +199,7 @@ def test_the_dataset_is_split_by_site_and_the_sibling_read_without_selectors(two
 
 
 def test_worker_files_have_unique_names_in_the_shared_dataset(two_worker_crawl):
-    from dvscraper.dataset import OutputLayout, parquet_files
+    from dvscraper.dataset.layout import OutputLayout, parquet_files
 
     files = parquet_files(OutputLayout(two_worker_crawl["out"]).articles)
     run_ids = {summary["run_id"] for *_, summary in two_worker_crawl["workers"]}
@@ -225,7 +226,7 @@ def test_a_refresh_by_two_workers_leaves_one_row_per_article(two_worker_crawl, s
 
 # -- the pieces ---------------------------------------------------------------------------------------
 def test_host_limiter_never_exceeds_the_limit_across_clients(redis_client, redis_url):
-    from dvscraper.distributed import CrawlKeys, HostLimiter, connect
+    from dvscraper.distributed.coordination import CrawlKeys, HostLimiter, connect
 
     keys = CrawlKeys("limiter-test")
     limiters = [HostLimiter(connect(redis_url), keys, lease=30) for _ in range(4)]
@@ -257,7 +258,7 @@ def test_host_limiter_never_exceeds_the_limit_across_clients(redis_client, redis
 
 
 def test_host_limiter_spaces_starts_by_the_delay_and_leases_expire(redis_client, redis_url):
-    from dvscraper.distributed import CrawlKeys, HostLimiter, connect
+    from dvscraper.distributed.coordination import CrawlKeys, HostLimiter, connect
 
     limiter = HostLimiter(connect(redis_url), CrawlKeys("delay-test"), lease=0.3)
     assert limiter.try_acquire("h", "a", limit=5, delay=0.2) == 0
@@ -272,7 +273,7 @@ def test_host_limiter_spaces_starts_by_the_delay_and_leases_expire(redis_client,
 
 
 def test_only_the_last_live_worker_sees_zero_remaining(redis_client, redis_url):
-    from dvscraper.distributed import CrawlKeys, WorkerRegistry, connect
+    from dvscraper.distributed.coordination import CrawlKeys, WorkerRegistry, connect
 
     keys = CrawlKeys("registry-test")
     a, b, dead = (WorkerRegistry(connect(redis_url), keys, name) for name in ("a", "b", "dead"))
@@ -313,7 +314,7 @@ def test_max_pages_is_the_budget_of_the_whole_crawl(redis_url, tmp_path):
 
 
 def test_joining_tells_fresh_resumed_and_joined_apart(redis_client, redis_url):
-    from dvscraper.distributed import CrawlKeys, WorkerRegistry, connect
+    from dvscraper.distributed.coordination import CrawlKeys, WorkerRegistry, connect
 
     keys = CrawlKeys("join-test")
     first = WorkerRegistry(connect(redis_url), keys, "first")
@@ -379,8 +380,8 @@ def test_bad_redis_arguments_exit_with_one_line(args, code, message, tmp_path):
 
 
 def test_workers_share_the_output_lock_but_an_ordinary_crawl_is_refused(tmp_path, monkeypatch):
-    from dvscraper import lock
-    from dvscraper.lock import OutputLock, OutputLocked
+    from dvscraper.dataset import lock
+    from dvscraper.dataset.lock import OutputLock, OutputLocked
 
     monkeypatch.setattr(lock, "SHARE_PATIENCE", 0.2)
 

@@ -15,7 +15,6 @@ import pytest
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.replay import serve_replay
 from dvscraper.replay.faults import intact, to_windows_1258
-
 from tests.conftest import run_cli_crawl
 
 FAST = ("-s", "DV_COVERAGE_CHECK=False", "-s", "DV_PROGRESS=off", "-s", "DOWNLOAD_TIMEOUT=1",
@@ -34,14 +33,14 @@ def fault_crawl(tmp_path_factory):
 
 
 def test_the_crawl_finishes(fault_crawl):
-    url, out, result, summary, lines, _ = fault_crawl
+    _url, _out, result, summary, _lines, _ = fault_crawl
     assert result.returncode == 0, result.stderr[-3000:]
     assert summary["finish_reason"] == "finished"
     assert "Traceback" not in result.stderr
 
 
 def test_transient_faults_are_retried_and_permanent_ones_recorded(fault_crawl):
-    url, out, result, summary, lines, _ = fault_crawl
+    url, out, _result, summary, lines, _ = fault_crawl
     assert summary["retries"] > 0
     failures = summary["failures"]
     for kind in ("http_500", "data_loss", "offsite_redirect", "redirect_loop", "too_many_redirects",
@@ -60,7 +59,7 @@ def test_transient_faults_are_retried_and_permanent_ones_recorded(fault_crawl):
 
 
 def test_never_leaves_the_host_nor_fetches_a_disallowed_url(fault_crawl):
-    url, out, result, summary, lines, _ = fault_crawl
+    _url, _out, _result, _summary, lines, _ = fault_crawl
     uris = [line.split()[1] for line in lines]
     assert not any(uri.startswith("/fault/private/") for uri in uris)
     assert "/fault/elsewhere" not in uris  # the off-site redirect target (127.0.0.2) was never reached
@@ -68,7 +67,7 @@ def test_never_leaves_the_host_nor_fetches_a_disallowed_url(fault_crawl):
 
 
 def test_every_article_served_intact_is_in_the_dataset_once(fault_crawl):
-    url, out, result, summary, lines, _ = fault_crawl
+    url, out, _result, _summary, lines, _ = fault_crawl
     articles = set(url.article_paths)
     served = {line.split()[1] for line in lines if intact(line) and line.split()[1] in articles}
     rows = pads.dataset(out / "articles", format="parquet", partitioning="hive").to_table().to_pylist()
@@ -89,7 +88,7 @@ def test_windows_1258_round_trip():
 
 
 def test_a_later_crawl_retries_the_transient_failures_and_adds_no_duplicate(fault_crawl):
-    url, out, result, summary, lines, (again, later) = fault_crawl
+    _url, out, _result, summary, _lines, (again, later) = fault_crawl
     assert again.returncode == 0, again.stderr[-2000:]
     transient = summary["failures"].get("http_500", 0) + summary["failures"].get("data_loss", 0)
     assert later["retried_from_earlier_runs"] == transient

@@ -16,12 +16,11 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pytest
 
-from dvscraper.compact import latest_per_key
-from dvscraper.dataset import parquet_files
-from dvscraper.lock import OutputLock, OutputLocked, clean_temp_files
+from dvscraper.dataset.compact import latest_per_key
+from dvscraper.dataset.layout import parquet_files
+from dvscraper.dataset.lock import OutputLock, OutputLocked, clean_temp_files
+from dvscraper.dataset.state import CrawlPlan
 from dvscraper.replay import serve_replay
-from dvscraper.state import CrawlPlan
-
 from tests.conftest import REPO, run_cli_crawl
 
 N, PAGE = 120, 10
@@ -53,7 +52,7 @@ def history(tmp_path_factory):
 
 
 def test_first_crawl_is_complete(history):
-    out, runs = history
+    _out, runs = history
     result, summary = runs["first"]
     assert result.returncode == 0, result.stderr[-2000:]
     assert summary["known_articles_at_start"] == 0
@@ -72,7 +71,7 @@ def test_second_crawl_fetches_the_new_articles_and_a_few_listing_pages(history):
 
 def test_refresh_records_a_second_read_count_and_keeps_one_row_per_article(history):
     out, runs = history
-    result, summary = runs["third"]
+    result, _summary = runs["third"]
     assert result.returncode == 0, result.stderr[-2000:]
     table = articles(out)
     ids = table.column("article_id").to_pylist()

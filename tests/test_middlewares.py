@@ -14,9 +14,9 @@ from scrapy.http import Response
 from scrapy.settings import Settings
 
 import dvscraper.middlewares.retry as retry_module
-from dvscraper.hosts import host_key, is_loopback
 from dvscraper.middlewares.offsite import HostOffsiteMiddleware, OffsiteRedirectError, OffsiteRedirectMiddleware
 from dvscraper.middlewares.retry import RetryAfterMiddleware, parse_retry_after
+from dvscraper.sites.hosts import host_key, is_loopback
 from dvscraper.spiders.failures import describe_failure
 from dvscraper.spiders.params import CrawlParams
 from dvscraper.spiders.portal import PortalSpider

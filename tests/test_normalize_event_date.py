@@ -37,6 +37,10 @@ NEW_YEAR_PUBLISHED = dt.datetime(2024, 1, 2, 9, 0, tzinfo=VN_TZ)
         # ... the previous year when the event would be more than a day after publication
         ("Ngày 30/12, Tỉnh ủy", NEW_YEAR_PUBLISHED, dt.date(2023, 12, 30)),
         ("Sáng 15/10, hội nghị", SEED_PUBLISHED, dt.date(2022, 10, 15)),
+        # an event over several days is dated by its first day
+        ("Trong 2 ngày (12-13/1), đoàn", SEED_PUBLISHED, dt.date(2023, 1, 12)),
+        ("Trong hai ngày 12 và 13/1, đoàn", SEED_PUBLISHED, dt.date(2023, 1, 12)),
+        ("Sáng mai (14/1), tỉnh tổ chức", SEED_PUBLISHED, dt.date(2023, 1, 14)),
         # one day ahead (announcing tomorrow) keeps the year
         ("Ngày 3/1, Tỉnh ủy", NEW_YEAR_PUBLISHED, dt.date(2024, 1, 3)),
         ("Ngày 4/1, Tỉnh ủy", NEW_YEAR_PUBLISHED, dt.date(2023, 1, 4)),
@@ -57,12 +61,12 @@ NEW_YEAR_PUBLISHED = dt.datetime(2024, 1, 2, 9, 0, tzinfo=VN_TZ)
         ("(ĐBP) - Chiều 3/3, Hội Liên hiệp", dt.datetime(2024, 3, 5, 14, 20, tzinfo=VN_TZ), dt.date(2024, 3, 3)),
         ("Tối qua (12/1), tại Quảng trường", dt.datetime(2024, 1, 13, 0, 5, tzinfo=VN_TZ), dt.date(2024, 1, 12)),
         ("Ngày 28/12, tại Hà Nội", dt.datetime(2023, 12, 28, 18, 40, 12, tzinfo=VN_TZ), dt.date(2023, 12, 28)),
-        ("Ngày 30/12, Ủy ban Kiểm tra Tỉnh ủy", dt.datetime(2024, 1, 2, 15, 15, 22, tzinfo=VN_TZ), dt.date(2023, 12, 30)),
+        ("Ngày 30/12, Ủy ban Kiểm tra Tỉnh ủy", dt.datetime(2024, 1, 2, 15, 15, 22, tzinfo=VN_TZ),
+         dt.date(2023, 12, 30)),
         # no opening date expression: None
         ("Ngày càng nhiều hộ dân tham gia", SEED_PUBLISHED, None),
         ("Sáng kiến mới của nông dân", SEED_PUBLISHED, None),
         ("Ban Dân vận Tỉnh ủy tổ chức hội nghị ngày 13/1", SEED_PUBLISHED, None),
-        ("Trong 2 ngày (12-13/1), đoàn", SEED_PUBLISHED, None),
         ("Năm 2022, toàn tỉnh có 52 xã", SEED_PUBLISHED, None),
         # an impossible date: None, never a wrong date
         ("Ngày 31/2, hội nghị", SEED_PUBLISHED, None),

@@ -58,7 +58,8 @@ def test_article_id_value_is_pinned() -> None:
 
 @pytest.mark.parametrize(
     "url, site",
-    [(ARTICLE, "dienbien.dcs.vn"), ("HTTP://DienBien.DCS.vn:80/", "dienbien.dcs.vn"), ("http://127.0.0.1:8765/", "127.0.0.1")],
+    [(ARTICLE, "dienbien.dcs.vn"), ("HTTP://DienBien.DCS.vn:80/", "dienbien.dcs.vn"),
+     ("http://127.0.0.1:8765/", "127.0.0.1")],
 )
 def test_site_of(url: str, site: str) -> None:
     assert site_of(url) == site

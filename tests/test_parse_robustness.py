@@ -46,7 +46,7 @@ def _hard_timeout(seconds: int) -> Iterator[None]:
         yield
         return
 
-    def _expired(signum, frame):  # noqa: ARG001
+    def _expired(signum, frame):
         raise TimeoutError(f"parse call still running after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, _expired)
@@ -291,7 +291,7 @@ def test_generated_articles(html: str) -> None:
 @given(st.data())
 def test_truncated_pages(data: st.DataObject) -> None:
     """Every fixture page (and the built-in samples) cut at a random byte, mid-tag or mid-UTF-8."""
-    name, page = data.draw(st.sampled_from(_pages()), label="page")
+    _name, page = data.draw(st.sampled_from(_pages()), label="page")
     cut = data.draw(st.integers(min_value=0, max_value=len(page)), label="cut")
     check_parsers(page[:cut])
 
@@ -300,7 +300,7 @@ def test_truncated_pages(data: st.DataObject) -> None:
 @given(st.data())
 def test_mutated_pages(data: st.DataObject) -> None:
     """A page with a random slice deleted, duplicated or replaced by random bytes."""
-    name, page = data.draw(st.sampled_from(_pages()), label="page")
+    _name, page = data.draw(st.sampled_from(_pages()), label="page")
     start = data.draw(st.integers(min_value=0, max_value=len(page)), label="start")
     end = data.draw(st.integers(min_value=start, max_value=min(len(page), start + 2000)), label="end")
     junk = data.draw(st.binary(max_size=200), label="junk")

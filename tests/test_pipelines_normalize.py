@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dvscraper.items import STAGE_NORMALIZE, FetchFailure, PageReject
+from dvscraper.dataset.outcomes import STAGE_NORMALIZE, FetchFailure, PageReject
 from dvscraper.records import Article, RawArticle, RawImage
 from pipelines.normalize import NormalizePipeline
 
@@ -12,18 +12,18 @@ CRAWLED = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def raw(**overrides) -> RawArticle:
-    values = dict(
-        url="HTTPS://DienBien.dcs.vn/T/TIN-TUC/bai-1.html#top",
-        title="Thực hiện tốt công tác dân vận",
-        breadcrumb=("Trang chủ", "Tin tức"),
-        published_raw="13/01/2023 05:36:49 PM",
-        read_count_raw="1.053",
-        summary="Chiều nay (13/1), hội nghị.",
-        paragraphs=("Đoạn một.", "Đoạn hai."),
-        images=(RawImage(src="https://dienbien.dcs.vn/a.jpg", caption="Quang cảnh"),),
-        byline="Tin, ảnh: Minh Thùy",
-        crawled_at=CRAWLED,
-    )
+    values = {
+        "url": "HTTPS://DienBien.dcs.vn/T/TIN-TUC/bai-1.html#top",
+        "title": "Thực hiện tốt công tác dân vận",
+        "breadcrumb": ("Trang chủ", "Tin tức"),
+        "published_raw": "13/01/2023 05:36:49 PM",
+        "read_count_raw": "1.053",
+        "summary": "Chiều nay (13/1), hội nghị.",
+        "paragraphs": ("Đoạn một.", "Đoạn hai."),
+        "images": (RawImage(src="https://dienbien.dcs.vn/a.jpg", caption="Quang cảnh"),),
+        "byline": "Tin, ảnh: Minh Thùy",
+        "crawled_at": CRAWLED,
+    }
     values.update(overrides)
     return RawArticle(**values)
 

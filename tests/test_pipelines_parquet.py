@@ -9,11 +9,12 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from dvscraper.dataset import parquet_files
-from dvscraper.items import PageReject
+from dvscraper.dataset.layout import parquet_files
+from dvscraper.dataset.outcomes import PageReject
+from dvscraper.dataset.schemas import ARTICLE_SCHEMA, partition_of
+from dvscraper.dataset.sink import ParquetSink
 from dvscraper.records import ARTICLE_FIELDS
-from pipelines.parquet import ARTICLE_SCHEMA, ParquetPipeline, partition_of
-from pipelines.sink import ParquetSink
+from pipelines.parquet import ParquetPipeline
 
 SMALL = pa.schema([pa.field("k", pa.string()), pa.field("n", pa.int64())])
 

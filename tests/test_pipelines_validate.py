@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dvscraper.items import STAGE_VALIDATE, PageReject
+from dvscraper.dataset.outcomes import STAGE_VALIDATE, PageReject
 from dvscraper.records import Image
 from pipelines.validate import ValidatePipeline, check_article
 

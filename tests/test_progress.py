@@ -7,8 +7,7 @@ from types import SimpleNamespace
 
 from scrapy.settings import Settings
 
-from dvscraper.progress import ProgressExtension, format_progress, progress_figures
-
+from dvscraper.runs.progress import ProgressExtension, format_progress, progress_figures
 from tests.conftest import StatsStub
 
 

@@ -26,7 +26,7 @@ TRAP_BUDGET = 30
 
 
 def _rows(folder: Path) -> int:
-    from dvscraper.dataset import parquet_files
+    from dvscraper.dataset.layout import parquet_files
 
     return sum(pq.ParquetFile(p).metadata.num_rows for p in parquet_files(folder))
 
@@ -50,21 +50,21 @@ def hostile_crawl(tmp_path_factory):
 
 
 def test_hostile_crawl_ends_by_itself_without_traceback(hostile_crawl):
-    out, result, summary, seen = hostile_crawl
+    _out, result, _summary, _seen = hostile_crawl
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
 
 
 # -- 4. cookie flood ------------------------------------------------------------------------------------
 def test_case04_no_cookie_is_sent_back_after_a_cookie_flood(hostile_crawl):
-    out, result, summary, seen = hostile_crawl
+    _out, _result, summary, seen = hostile_crawl
     after = [length for path, length in seen if path == "/after-cookies"]
     assert after == [0]  # fetched, with no Cookie header
     assert "http_431" not in summary["failures"]
 
 
 def test_case04_cookies_are_off_by_default():
-    from dvscraper.crawl import project_settings
+    from dvscraper.runs.runner import project_settings
 
     settings = project_settings()
     assert settings.getbool("COOKIES_ENABLED") is False
@@ -72,18 +72,18 @@ def test_case04_cookies_are_off_by_default():
 
 # -- 14. crawl trap ---------------------------------------------------------------------------------------
 def test_case14_a_calendar_trap_is_bounded_per_url_pattern(hostile_crawl):
-    out, result, summary, seen = hostile_crawl
+    _out, result, _summary, seen = hostile_crawl
     calendar = {path for path, _ in seen if path.lower().startswith("/calendar")}
     assert len(calendar) <= TRAP_BUDGET
     assert "reached its budget" in result.stderr and "/calendar?pageindex" in result.stderr
 
 
 def test_case14_the_bound_is_on_by_default_and_in_the_cron_example(repo_root):
-    from dvscraper.crawl import project_settings
+    from dvscraper.runs.runner import project_settings
 
     settings = project_settings()
     assert 0 < settings.getint("DV_MAX_PAGES_PER_PATTERN") <= 10_000
-    assert 0 < settings.getint("DV_MAX_PAGES_PER_RUN")
+    assert settings.getint("DV_MAX_PAGES_PER_RUN") > 0
     cron = [line for line in (repo_root / "README.md").read_text(encoding="utf-8").splitlines()
             if line.startswith("30 2 * * *")]
     assert cron and all("--max-pages" in line for line in cron)
@@ -91,16 +91,16 @@ def test_case14_the_bound_is_on_by_default_and_in_the_cron_example(repo_root):
 
 # -- 16. Retry-After 99999, endless body -----------------------------------------------------------------
 def test_case16_retry_after_beyond_the_cap_is_not_waited_for(hostile_crawl):
-    out, result, summary, seen = hostile_crawl
+    _out, _result, summary, seen = hostile_crawl
     assert summary["failures"].get("http_429") == 1
     assert [path for path, _ in seen].count("/busy") == 1  # not retried in this run
     assert summary["duration_s"] < 60
 
 
 def test_case16_an_endless_body_is_too_large_and_not_retried_next_run(hostile_crawl):
-    from dvscraper.state import RETRYABLE_KINDS, retry_urls
+    from dvscraper.dataset.state import RETRYABLE_KINDS, retry_urls
 
-    out, result, summary, seen = hostile_crawl
+    out, _result, summary, _seen = hostile_crawl
     assert summary["failures"].get("too_large") == 1 and "cancelled" not in summary["failures"]
     assert "too_large" not in RETRYABLE_KINDS
     assert not [u for u in retry_urls(out, {"x"}) if u.endswith("/endless")]
@@ -144,10 +144,10 @@ def test_case02_a_crawl_whose_rows_cannot_be_written_fails_and_is_not_finished(r
 # -- 6. one unreadable Parquet file -------------------------------------------------------------------------
 def test_case06_unreadable_parquet_files_are_quarantined_and_the_rest_is_read(replay, tmp_path):
     from dvscraper.cli import main
-    from dvscraper.dataset import parquet_files
+    from dvscraper.dataset.layout import parquet_files
 
     out = tmp_path / "out"
-    first, summary = run_cli_crawl("--start-url", replay, "--output", str(out), *QUIET)
+    first, _summary = run_cli_crawl("--start-url", replay, "--output", str(out), *QUIET)
     assert first.returncode == 0, first.stderr[-2000:]
     good = parquet_files(out / "articles")[0]
     rows = _rows(out / "articles")
@@ -178,7 +178,7 @@ def test_case06_unreadable_parquet_files_are_quarantined_and_the_rest_is_read(re
 def test_case10_userinfo_of_a_start_url_is_stored_nowhere(replay, tmp_path):
     out = tmp_path / "out"
     start = replay.replace("http://", "http://crawler:s3cr3tpw@")
-    result, summary = run_cli_crawl("--start-url", start, "--output", str(out), *QUIET)
+    result, _summary = run_cli_crawl("--start-url", start, "--output", str(out), *QUIET)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "s3cr3tpw" not in result.stdout + result.stderr
     for path in out.rglob("*"):
@@ -218,7 +218,7 @@ def test_case15_a_crawl_on_a_full_disk_fails_with_one_clear_line_and_no_tracebac
     try:
         free = os.statvfs(out).f_bavail * os.statvfs(out).f_frsize
         (out / "filler").write_bytes(b"\0" * (free - 16384))  # the lock and state.json fit, Parquet does not
-        result, summary = run_cli_crawl("--start-url", replay, "--output", str(out), *QUIET)
+        result, _summary = run_cli_crawl("--start-url", replay, "--output", str(out), *QUIET)
     finally:
         subprocess.run(["umount", str(out)], capture_output=True)
     assert result.returncode == 1, result.stdout[-1000:] + result.stderr[-1000:]

@@ -72,7 +72,7 @@ def _spider(**settings):
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
-    from dvscraper.crawl import project_settings
+    from dvscraper.runs.runner import project_settings
     from dvscraper.spiders.portal import PortalSpider
 
     values = {**project_settings().copy_to_dict(), "DV_OUTPUT_DIR": "/nonexistent-dv-test", **settings}
@@ -91,7 +91,7 @@ def _response(body: bytes, url: str = "http://127.0.0.1:9/TinTuc/x"):
 
 
 def test_case03_the_crawl_refuses_a_pathological_page_and_bounds_parse_time(monkeypatch):
-    from dvscraper.items import PageReject
+    from dvscraper.dataset.outcomes import PageReject
     from dvscraper.spiders import portal
 
     spider = _spider(DV_PAGE_MAX_ATTRIBUTES=256)
@@ -169,8 +169,8 @@ def test_case07_no_overflow_in_validate_event_date_or_stats(tmp_path, capsys):
 def test_case08_stats_prints_no_terminal_escape_from_old_rows(tmp_path):
     from rich.console import Console
 
-    from dvscraper.analysis import load_output
-    from dvscraper.stats_table import print_stats
+    from dvscraper.analysis.figures import load_output
+    from dvscraper.analysis.tables import print_stats
 
     out = tmp_path / "out"
     evil = "\x1b]0;owned\x07\x1b[2J\x1b[31mĐỎ\x9b31m [bold]markup[/bold]"
@@ -186,7 +186,7 @@ def test_case08_stats_prints_no_terminal_escape_from_old_rows(tmp_path):
 def test_case09_a_warc_record_for_host_dotdot_writes_nothing_outside_articles(tmp_path):
     from scrapy.http import Headers
 
-    from dvscraper.archive import WarcWriterFile
+    from dvscraper.dataset.warc import WarcWriterFile
 
     warc = tmp_path / "in" / "evil.warc.gz"
     archive = WarcWriterFile(warc)
@@ -205,8 +205,8 @@ def test_case09_a_warc_record_for_host_dotdot_writes_nothing_outside_articles(tm
 
 
 def test_case09_site_dir_never_leaves_its_parent():
-    from dvscraper.dataset import site_dir
-    from dvscraper.hosts import valid_host
+    from dvscraper.dataset.layout import site_dir
+    from dvscraper.sites.hosts import valid_host
 
     for site in ("..", ".", "...", ".hidden", "a/b", "../x"):
         folder = site_dir(site)
@@ -218,8 +218,8 @@ def test_case09_site_dir_never_leaves_its_parent():
 def test_case11_reparse_refuses_an_output_in_use(tmp_path, capsys):
     from scrapy.http import Headers
 
-    from dvscraper.archive import WarcWriterFile
-    from dvscraper.lock import OutputLock
+    from dvscraper.dataset.lock import OutputLock
+    from dvscraper.dataset.warc import WarcWriterFile
 
     warc = tmp_path / "a.warc.gz"
     archive = WarcWriterFile(warc)
@@ -238,7 +238,7 @@ def test_case11_reparse_refuses_an_output_in_use(tmp_path, capsys):
 @pytest.mark.parametrize("content", ["[1, 2, 3]", "null", "{{{ not json", '"a string"', "DIR",
                                      '{"last_run_finished": "yes", "last_run_id": 7}'])
 def test_case13_any_state_json_is_validated_or_moved_aside_with_a_warning(tmp_path, caplog, content):
-    from dvscraper.state import CrawlPlan, mark_finished, mark_started, read_state
+    from dvscraper.dataset.state import CrawlPlan, mark_finished, mark_started, read_state
 
     out = tmp_path / "out"
     out.mkdir()
@@ -247,7 +247,7 @@ def test_case13_any_state_json_is_validated_or_moved_aside_with_a_warning(tmp_pa
         (state / "sub").mkdir(parents=True)
     else:
         state.write_text(content, encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="dvscraper.state"):
+    with caplog.at_level(logging.WARNING, logger="dvscraper.dataset.state"):
         plan = CrawlPlan.load(out)
         mark_started(out, "r2")
         mark_finished(out, "r2", "finished")
@@ -314,8 +314,8 @@ def test_case15_disk_full_is_one_clear_line(tmp_path, capsys, monkeypatch, stats
 
 # -- 16. smaller ones ---------------------------------------------------------------------------------------
 def test_case16_state_and_run_files_have_the_mode_of_the_parquet_files(tmp_path):
-    from dvscraper.dataset import write_json_atomic
-    from dvscraper.state import mark_started
+    from dvscraper.dataset.layout import write_json_atomic
+    from dvscraper.dataset.state import mark_started
 
     _write_articles(tmp_path, build_article(0))
     parquet = next((tmp_path / "articles").rglob("*.parquet"))
@@ -398,8 +398,8 @@ def test_case05_a_set_cookie_never_makes_tldextract_go_online(monkeypatch, tmp_p
 
 
 def test_case07_teasers_dated_year_1_or_9999_do_not_break_the_crawl_decisions():
+    from dvscraper.dataset.state import CrawlPlan
     from dvscraper.spiders.params import CrawlParams
-    from dvscraper.state import CrawlPlan
 
     params = CrawlParams.parse(start_urls="http://127.0.0.1:9/", since="2023-01-01T00:00:00Z",
                                until="2024-01-01T00:00:00Z")

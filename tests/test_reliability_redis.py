@@ -36,11 +36,11 @@ class _Evil:
 
 
 def _scheduler(redis_url, crawl="evil-test"):
+    import scrapy
     from scrapy.utils.test import get_crawler
 
-    import scrapy
-
-    from dvscraper.distributed import CrawlKeys, RedisScheduler, scheduler_settings
+    from dvscraper.distributed.coordination import CrawlKeys, scheduler_settings
+    from dvscraper.distributed.scheduler import RedisScheduler
 
     class Spider(scrapy.Spider):
         name = "portal"
@@ -61,7 +61,7 @@ def test_serializer_round_trips_a_request():
     from scrapy import Request
     from scrapy.utils.request import request_from_dict
 
-    from dvscraper import redis_serializer
+    from dvscraper.distributed import serializer as redis_serializer
     from dvscraper.spiders.portal import PortalSpider
 
     spider = PortalSpider()
@@ -79,7 +79,7 @@ def test_serializer_round_trips_a_request():
                                      b'"callback":"__import__(\'os\')"}}', b'{"dvreq":1,"r":{"url":"x",'
                                      b'"_class":"os.system"}}'])
 def test_serializer_refuses_anything_else(payload):
-    from dvscraper.redis_serializer import UnsafePayload, loads
+    from dvscraper.distributed.serializer import UnsafePayload, loads
 
     with pytest.raises(UnsafePayload):
         loads(payload)
@@ -122,7 +122,8 @@ def test_a_redis_password_is_never_printed(tmp_path):
 
 
 def test_mask_secrets_in_text():
-    from dvscraper.redact import mask_secrets, strip_userinfo
+    from dvscraper.distributed.redact import mask_secrets
+    from dvscraper.sites.hosts import strip_userinfo
 
     text = "cannot use redis://user:pa55@h:1/0 nor rediss://:x@h nor http://a:b@site/p?q"
     masked = mask_secrets(text)
@@ -132,9 +133,9 @@ def test_mask_secrets_in_text():
 
 
 def test_workers_with_other_output_folders_refuse_to_share_a_crawl(redis_url, tmp_path):
-    from dvscraper.redis_claim import claim_output
-
     import redis
+
+    from dvscraper.distributed.claim import claim_output
 
     client = redis.Redis.from_url(redis_url)
     claim_output(client, "same-crawl", tmp_path / "a")
@@ -144,11 +145,10 @@ def test_workers_with_other_output_folders_refuse_to_share_a_crawl(redis_url, tm
 
 
 def test_a_worker_with_another_output_exits_2_with_one_line(redis_url, tmp_path):
-    from dvscraper.redis_claim import claim_output
-
     import redis
 
-    from dvscraper.distributed import crawl_name
+    from dvscraper.distributed.claim import claim_output
+    from dvscraper.distributed.coordination import crawl_name
     from dvscraper.spiders.params import parse_start_urls
 
     start = "http://127.0.0.1:9/"
@@ -200,7 +200,7 @@ def test_a_worker_logs_no_redis_password_even_at_info_level(tmp_path):
 
 
 def test_the_log_filter_masks_what_any_logger_writes(caplog):
-    from dvscraper.redact import RedactingFilter
+    from dvscraper.distributed.redact import RedactingFilter
 
     handler = logging.StreamHandler(stream := __import__("io").StringIO())
     handler.addFilter(RedactingFilter())

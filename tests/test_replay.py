@@ -14,7 +14,6 @@ from dvscraper.parse import parse_article, parse_listing
 from dvscraper.replay import build_site, serve_replay
 from dvscraper.replay.fixture_site import FixtureSite, normalize_uri
 from dvscraper.replay.generated import GeneratedSite, shown_time, vn_int
-
 from tests.conftest import FIXTURES
 
 HAS_FIXTURE_SITE = (FIXTURES / "replay" / "routes.json").is_file()
@@ -78,9 +77,8 @@ def test_keep_alive_serves_many_requests_on_one_connection(generated):
 
 
 def test_a_bad_start_is_reported(tmp_path):
-    with pytest.raises(Exception):
-        with serve_replay(fixtures=tmp_path):  # no routes.json there
-            pass
+    with pytest.raises(Exception), serve_replay(fixtures=tmp_path):  # no routes.json there
+        pass
 
 
 # -- the fixture copy -----------------------------------------------------------------------------

@@ -9,9 +9,8 @@ import sys
 import pyarrow as pa
 import pytest
 
-from dvscraper.analysis import field_coverage, key_figures, load_output
-from dvscraper.report import render_report
-
+from dvscraper.analysis.figures import field_coverage, key_figures, load_output
+from dvscraper.analysis.html_report import render_report
 from tests.conftest import REPO
 
 
@@ -52,7 +51,7 @@ def test_stats_prints_the_tables(demo_output):
     articles = key_figures(load_output(demo_output))["articles"]
     for heading in ("articles by category", "field coverage", "most read", "failed fetches by kind", "runs"):
         assert heading in result.stdout, heading
-    assert f"│ articles " in result.stdout and f"{articles:,}" in result.stdout
+    assert "│ articles " in result.stdout and f"{articles:,}" in result.stdout
 
 
 def test_growth_curves_come_from_read_counts(demo_output, tmp_path):

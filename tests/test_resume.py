@@ -17,9 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dvscraper.dataset import parquet_files
+from dvscraper.dataset.layout import parquet_files
 from dvscraper.replay import serve_replay
-
 from tests.conftest import REPO
 
 N = 150

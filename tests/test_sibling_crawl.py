@@ -17,12 +17,11 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from dvscraper.analysis import field_coverage
-from dvscraper.dataset import parquet_files
+from dvscraper.analysis.figures import field_coverage
+from dvscraper.dataset.layout import parquet_files
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.replay import build_site, serve_replay
 from dvscraper.replay.sibling_theme import INTRO_PATH
-
 from tests.conftest import REPO, run_cli_crawl, write_sites_file
 
 EXAMPLE = REPO / "examples" / "sites.toml"
@@ -88,7 +87,7 @@ def test_a_profile_without_selectors_reads_a_sibling_template(sibling_crawl):
 
 
 def test_the_sibling_crawl_stays_on_its_mirror(sibling_crawl):
-    url, output, result, summary = sibling_crawl
+    url, output, _result, summary = sibling_crawl
     assert summary["start_urls"] == [url.url]
     assert not summary["failures"]
     assert {p.relative_to(output / "articles").parts[0] for p in parquet_files(output / "articles")} == {"127.0.0.2"}

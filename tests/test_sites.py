@@ -13,7 +13,8 @@ import pytest
 from scrapy import Request
 from scrapy.crawler import Crawler
 
-from dvscraper.dataset import migrate_legacy_articles, parquet_files, site_dir
+from dvscraper.dataset.layout import migrate_legacy_articles, parquet_files, site_dir
+from dvscraper.dataset.schemas import ARTICLE_SCHEMA
 from dvscraper.parse.profile import DEFAULT_PROFILE, EMPTY_PROFILE
 from dvscraper.sites import (
     bundled_names,
@@ -24,8 +25,7 @@ from dvscraper.sites import (
 )
 from dvscraper.spiders.params import CrawlParams
 from dvscraper.spiders.portal import PortalSpider
-from pipelines.parquet import ARTICLE_SCHEMA, ParquetPipeline
-
+from pipelines.parquet import ParquetPipeline
 from tests.conftest import REPO, build_article, run_cli_crawl
 
 EXAMPLE = REPO / "examples" / "sites.toml"
@@ -151,7 +151,7 @@ def test_params_pick_the_profile_by_host(tmp_path):
 
 
 def new_crawler(values: dict | None = None) -> Crawler:
-    from dvscraper.crawl import project_settings
+    from dvscraper.runs.runner import project_settings
 
     return Crawler(PortalSpider, project_settings(values or {}))
 

@@ -8,19 +8,18 @@ from pathlib import Path
 
 import pytest
 import scrapy
-from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from dvscraper.items import FetchFailure, PageReject
+from dvscraper.dataset.outcomes import FetchFailure, PageReject
 from dvscraper.normalize.dates import VN_TZ
 from dvscraper.records import RawArticle
 from dvscraper.replay.generated import GeneratedSite
 from dvscraper.spiders.params import CrawlParams
 from dvscraper.spiders.portal import ARTICLE_PRIORITY, DISCOVERY_PRIORITY, PortalSpider
-
 from tests.conftest import FIXTURES
 
 BASE = "http://127.0.0.1:8000"
@@ -294,9 +293,9 @@ def test_fixture_listing_follows_its_teasers_and_next_page(html):
     expected = json.loads(html.with_suffix(".json").read_text(encoding="utf-8"))
     url = expected.get("url") or _fixture_url(html)
     s = spider(start_urls=url)
-    requests, items = split(s.parse_page(HtmlResponse(url, body=html.read_bytes(), request=scrapy.Request(url))))
+    requests, _items = split(s.parse_page(HtmlResponse(url, body=html.read_bytes(), request=scrapy.Request(url))))
     urls = [r.url for r in requests]
-    from dvscraper.hosts import host_key
+    from dvscraper.sites.hosts import host_key
 
     same_host = [i["url"] for i in expected["items"] if host_key(i["url"]) == host_key(url)]
     assert [u for u in urls if u in same_host] == same_host

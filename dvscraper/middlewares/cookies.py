@@ -16,6 +16,8 @@ from __future__ import annotations
 from scrapy.downloadermiddlewares import cookies as scrapy_cookies
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 
+from dvscraper import settings as defaults
+
 
 def offline_tldextract():
     from tldextract import TLDExtract
@@ -29,8 +31,8 @@ scrapy_cookies._split_domain = offline_tldextract()
 
 
 class CappedCookiesMiddleware(CookiesMiddleware):
-    max_cookies = 50
-    max_bytes = 4096
+    max_cookies = defaults.DV_COOKIES_MAX
+    max_bytes = defaults.DV_COOKIES_MAX_BYTES
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -5,7 +5,7 @@ and gives it back when the response or the error comes back. Waiting is asynchro
 (``scrapy.utils.asyncio.sleep``), so the crawl goes on with requests for other hosts.
 
 - In a distributed crawl (``DV_REDIS_URL``) the slots are in Redis
-  (``dvscraper.distributed.HostLimiter``: the host's limit in flight over all workers, and its
+  (``dvscraper.distributed.coordination.HostLimiter``: the host's limit in flight over all workers, and its
   delay between request starts): Scrapy's own per-slot limits hold per process, and N workers
   would allow N times the limit.
 - In one process the slots are counted here (``LocalHostLimiter``). Scrapy's per-slot
@@ -29,6 +29,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
+from dvscraper import settings as defaults
+from dvscraper.distributed.coordination import CrawlKeys, HostLimiter, connect
+
 TOKEN_META = "dv_host_slot"
 
 
@@ -42,8 +45,9 @@ class CrawlClosing(IgnoreRequest):
 def host_limits(settings, host: str) -> tuple[int, float]:
     """(requests in flight, seconds between starts) allowed at ``host`` by the crawl's settings."""
     slot = (settings.getdict("DOWNLOAD_SLOTS") or {}).get(host) or {}
-    limit = int(slot.get("concurrency", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)))
-    delay = float(slot.get("delay", settings.getfloat("DOWNLOAD_DELAY", 0.0)))
+    # Scrapy's own settings: their defaults are Scrapy's (default_settings), overridden in dvscraper.settings.
+    limit = int(slot.get("concurrency", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")))
+    delay = float(slot.get("delay", settings.getfloat("DOWNLOAD_DELAY")))
     return limit, delay
 
 
@@ -91,14 +95,12 @@ class HostLimitMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        from dvscraper.distributed import CrawlKeys, HostLimiter, connect
-
         settings = crawler.settings
-        if not settings.getbool("DV_HOST_LIMIT", True):
+        if not settings.getbool("DV_HOST_LIMIT", defaults.DV_HOST_LIMIT):
             raise NotConfigured("DV_HOST_LIMIT is off: Scrapy's per-slot limits only")
         url = settings.get("DV_REDIS_URL")
-        if url and settings.getbool("DV_REDIS_HOST_LIMIT", True):
-            lease = settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30.0
+        if url and settings.getbool("DV_REDIS_HOST_LIMIT", defaults.DV_REDIS_HOST_LIMIT):
+            lease = settings.getfloat("DOWNLOAD_TIMEOUT") + 30.0
             limiter = HostLimiter(connect(url), CrawlKeys(settings.get("DV_REDIS_CRAWL")), lease=lease)
         else:
             limiter = LocalHostLimiter()

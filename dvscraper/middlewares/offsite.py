@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 
-from dvscraper.hosts import host_key
+from dvscraper.sites.hosts import host_key
 
 
 class OffsiteRedirectError(IgnoreRequest):

@@ -23,6 +23,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
+from dvscraper import settings as defaults
+
 
 def parse_retry_after(value: bytes | str | None, *, now: dt.datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header value; None when absent or unreadable."""
@@ -50,11 +52,11 @@ def parse_retry_after(value: bytes | str | None, *, now: dt.datetime | None = No
 class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings):
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("DV_RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("DV_RETRY_BACKOFF_MAX", 60.0)
-        self.retry_after_max = settings.getfloat("DV_RETRY_AFTER_MAX", 300.0)
+        self.backoff_base = settings.getfloat("DV_RETRY_BACKOFF_BASE", defaults.DV_RETRY_BACKOFF_BASE)
+        self.backoff_max = settings.getfloat("DV_RETRY_BACKOFF_MAX", defaults.DV_RETRY_BACKOFF_MAX)
+        self.retry_after_max = settings.getfloat("DV_RETRY_AFTER_MAX", defaults.DV_RETRY_AFTER_MAX)
         # all the waits of one URL together (issue 17: Retry-After 99999 held one URL 3 x 300 s)
-        self.wait_max_per_url = settings.getfloat("DV_RETRY_WAIT_MAX_PER_URL", 120.0)
+        self.wait_max_per_url = settings.getfloat("DV_RETRY_WAIT_MAX_PER_URL", defaults.DV_RETRY_WAIT_MAX_PER_URL)
 
     def retry_delay(self, retry_times: int, retry_after: bytes | str | None = None) -> float:
         """Seconds to wait before the ``retry_times``-th retry."""

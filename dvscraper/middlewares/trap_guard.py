@@ -22,6 +22,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from scrapy import Request
 
+from dvscraper import settings as defaults
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,8 +49,8 @@ class TrapGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler, per_pattern=settings.getint("DV_MAX_PAGES_PER_PATTERN", 2000),
-                   per_run=settings.getint("DV_MAX_PAGES_PER_RUN", 200_000))
+        return cls(crawler, per_pattern=settings.getint("DV_MAX_PAGES_PER_PATTERN", defaults.DV_MAX_PAGES_PER_PATTERN),
+                   per_run=settings.getint("DV_MAX_PAGES_PER_RUN", defaults.DV_MAX_PAGES_PER_RUN))
 
     # -- Scrapy hooks (sync and async spider output) ---------------------------------------------
     def process_spider_output(self, response, result, spider=None):

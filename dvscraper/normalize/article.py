@@ -13,7 +13,10 @@ from dvscraper.normalize.text import count_words, fold
 from dvscraper.normalize.urls import article_id, canonical_url, site_of
 from dvscraper.records import Article, Image, NotAnArticle, RawArticle
 
-HOME_CRUMBS = frozenset({"trang chu", "home", "trang nhat"})
+# The breadcrumb's home item as shown ("Trang chủ" = home page, "Trang nhất" = front page);
+# the parser finds breadcrumbs by these (dvscraper.parse.labels), the category skips them.
+HOME_CRUMB_LABELS = ("Trang chủ", "Home", "Trang nhất")
+HOME_CRUMBS = frozenset(fold(label) for label in HOME_CRUMB_LABELS)
 
 REASON_NO_TITLE = "no title"
 REASON_NO_META_TIME = "no readable meta time"

@@ -19,8 +19,10 @@ _SOURCE = re.compile(r"(?:^|[(\[\s-])(?:theo|nguồn)\s*:?\s+(?P<src>[^()\[\]]+?
 _PARENTHESIS = re.compile(r"\s*[(\[](?P<inner>[^()\[\]]{0,40})[)\]]")
 # Staff titles that stand for no person: PV (reporter), Nhóm PV (reporters), CTV (contributor),
 # BTV (editor), TTV (trainee reporter), Phóng viên.
+# BBT (editorial board), Ban biên tập, Nhóm PV/phóng viên (reporters' group), Nhóm tác giả.
 _STAFF_TITLES = frozenset(
-    ("pv", "nhóm pv", "ctv", "btv", "ttv", "phóng viên", "nhóm phóng viên", "cộng tác viên", "biên tập viên")
+    ("pv", "nhóm pv", "ctv", "btv", "ttv", "phóng viên", "nhóm phóng viên", "cộng tác viên", "biên tập viên",
+     "bbt", "ban biên tập", "nhóm tác giả", "nhóm ctv", "ptv", "nhóm phóng viên ảnh", "tổ phóng viên")
 )
 # An agency in parentheses after the names, "Thu Hà - Mạnh Cường (TTXVN)": an acronym or a domain.
 _AGENCY = re.compile(r"^(?:[A-ZĐ][A-ZĐ0-9+/&.-]{1,15}|[\w.-]+\.(?:vn|com|net|org)(?:\.vn)?)$")
@@ -55,6 +57,6 @@ def split_byline(byline: str | None) -> tuple[list[str], str | None]:
 def _looks_like_name(name: str) -> bool:
     if not name or not name[0].isalpha() or not name[0].isupper():
         return False
-    if name.lower() in _STAFF_TITLES:
-        return False
+    if name.lower() in _STAFF_TITLES or name.lower().startswith(("nhóm ", "ban biên tập")):
+        return False  # a group or the staff: no person's name
     return len(name.split()) <= _MAX_NAME_WORDS and not any(ch.isdigit() for ch in name)

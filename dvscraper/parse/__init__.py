@@ -7,10 +7,10 @@ import datetime as dt
 from dvscraper.normalize.article import to_article
 from dvscraper.parse.article import extract_article
 from dvscraper.parse.listing import parse_listing
-from dvscraper.parse.profile import DEFAULT_PROFILE, SiteProfile
+from dvscraper.parse.profile import SiteProfile, default_profile
 from dvscraper.records import Article
 
-__all__ = ["extract_article", "parse_article", "parse_listing", "SiteProfile", "DEFAULT_PROFILE"]
+__all__ = ["SiteProfile", "default_profile", "extract_article", "parse_article", "parse_listing"]
 
 
 def parse_article(

@@ -10,20 +10,20 @@ are tried first where they apply; every field falls back to these rules.
 
 from __future__ import annotations
 
-from dvscraper.normalize.text import collapse, text_of, spaced_text
+from dvscraper.normalize.article import REASON_NO_META_TIME, REASON_NO_TITLE
+from dvscraper.normalize.event_date import opens_with_dateline, opens_with_event_date
+from dvscraper.normalize.text import collapse, spaced_text, text_of
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import structure
 from dvscraper.parse.blocks import BREAK, Line, Picture, flatten
+from dvscraper.parse.bounds import inside, teaser_roots, trim_to_article
 from dvscraper.parse.byline import find_byline, is_credit, reads_as_byline
 from dvscraper.parse.document import load_page
-from dvscraper.parse.images import is_furniture, reads_as_caption, to_raw_image
+from dvscraper.parse.images import is_furniture, links_offsite, reads_as_caption, to_raw_image
 from dvscraper.parse.labels import label_key
-from dvscraper.normalize.article import REASON_NO_META_TIME, REASON_NO_TITLE
-from dvscraper.normalize.event_date import opens_with_event_date
-from dvscraper.parse.meta_line import MetaLine, find_meta_lines, read_meta
-from dvscraper.parse.profile import DEFAULT_PROFILE, SiteProfile
+from dvscraper.parse.meta_line import MetaLine, find_meta_lines, read_count_in, read_meta
+from dvscraper.parse.profile import SiteProfile, default_profile
 from dvscraper.records import NotAnArticle, RawArticle, RawImage
-
 
 _LEAD_CLASS_HINTS = ("sapo", "lead", "summary", "tomtat", "tom-tat", "mota", "description", "intro", "desc")
 _MIN_LEAD_WORDS = 12
@@ -35,18 +35,18 @@ _MAX_HEADING_CHARS = 300
 
 def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None = None) -> RawArticle:
     """The article's strings as shown; raises ``NotAnArticle(reason)`` for other pages."""
-    profile = DEFAULT_PROFILE if profile is None else profile
+    profile = default_profile() if profile is None else profile
     page = load_page(html, profile.parsed_selectors)
     root = page.root
     metas = find_meta_lines(page)
     chosen = _profile_meta(page, profile)
-    title, title_el = None, None
+    title = None
     if chosen is not None:
-        title, title_el = _profile_title(page, profile)
+        title, _ = _profile_title(page, profile)
         if title is None:
-            title, title_el, _ = structure.find_title(chosen.element, url, own=structure.own_key_or_none(url))
+            title, _, _ = structure.find_title(chosen.element, url, own=structure.own_key_or_none(url))
     else:
-        chosen, title, title_el = _choose_meta(metas, url)
+        chosen, title, _ = _choose_meta(metas, url)
     if chosen is None:
         raise NotAnArticle(REASON_NO_META_TIME)
     if not title and chosen.has_time_label and len(metas) == 1:
@@ -54,14 +54,18 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None 
     if not title:
         raise NotAnArticle(REASON_NO_TITLE)
     others = [m.element for m in metas if m.element is not chosen.element]
-    items = _read_article(page, chosen.element, others, profile)
+    items, container, roots = _read_article(page, chosen.element, others, profile, url)
+    read_count_raw = chosen.read_count_raw
+    if read_count_raw is None:
+        read_count_raw = _toolbar_read_count(page, container, chosen.element, roots, url)
     summary, paragraphs, headings, images, byline = _sort_items(items, page.base_url(url), title, profile, page)
     return RawArticle(
         url=canonical_url(url),
         title=title,
-        breadcrumb=tuple(structure.find_breadcrumb(page, profile.select("breadcrumb", page))),
+        breadcrumb=tuple(structure.find_breadcrumb(
+            page, profile.select("breadcrumb", page), url=page.base_url(url), meta_el=chosen.element)),
         published_raw=chosen.published_raw,
-        read_count_raw=chosen.read_count_raw,
+        read_count_raw=read_count_raw,
         summary=summary,
         paragraphs=tuple(paragraphs),
         headings=tuple(headings),
@@ -104,7 +108,7 @@ def _choose_meta(metas: list[MetaLine], url: str):
 
 
 # -- reading the article ---------------------------------------------------------------------
-def _read_article(page, meta_el, other_metas: list, profile: SiteProfile) -> list:
+def _read_article(page, meta_el, other_metas: list, profile: SiteProfile, url: str) -> list:
     markers = structure.foreign_markers(page, other_metas)
     stop = frozenset(markers)
     container = structure.article_container(meta_el, markers)
@@ -114,8 +118,28 @@ def _read_article(page, meta_el, other_metas: list, profile: SiteProfile) -> lis
     items = _read_within(page, container, meta_el, stop)
     if not any(isinstance(item, Line) for item in items) and container.getparent() is not None:
         # the meta line stands loose in a column that also holds widgets: read on from it
-        items = _read_within(page, container.getparent(), meta_el, stop)
-    return _drop_trailing_regions(items)
+        container = container.getparent()
+        items = _read_within(page, container, meta_el, stop)
+    base = page.base_url(url)
+    roots = teaser_roots(container, meta_el, base, structure.own_key_or_none(url))
+    return trim_to_article(items, container, roots, base), container, roots
+
+
+def _toolbar_read_count(page, container, meta_el, roots: set, url: str) -> str | None:
+    """The article's read count when its meta line has none: a read-count label elsewhere in
+    the article's column ("Lượt xem: 12.345" in the toolbar under the text), never one of a
+    teaser of another article."""
+    own = structure.own_key_or_none(url)
+    for el, is_tail in page.scan().read_hits:
+        owner = el.getparent() if is_tail else el
+        if owner is None or owner is meta_el or not _contains(container, owner):
+            continue
+        if inside(owner, roots, container) or structure.in_teaser(owner, url, own=own):
+            continue
+        count = read_count_in(owner)
+        if count is not None:
+            return count
+    return None
 
 
 def _read_within(page, container, meta_el, stop: frozenset) -> list:
@@ -151,8 +175,8 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
         item = items[index]
         index += 1
         if isinstance(item, Picture):
-            if is_furniture(item):
-                continue
+            if is_furniture(item) or links_offsite(item.element, url):
+                continue  # an icon, a spacer, a banner that leads to another site
             caption = item.caption
             following = items[index] if index < len(items) else None
             if caption is None and isinstance(following, Line) and not is_credit(following.text):
@@ -223,6 +247,8 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
     css = label_key(" ".join(filter(None, (element.get("class"), element.get("id"))))) if element is not None else ""
     if any(hint in css for hint in _LEAD_CLASS_HINTS):
         return True
+    if line.words >= 6 and opens_with_dateline(line.text):
+        return True  # "ĐIỆN BIÊN PHỦ (TTĐT) - Sáng 10/9, ...": a news lead, dateline included
     if line.words < _MIN_LEAD_WORDS:
         return False
     if line.heading_tag:  # a full paragraph set in <h2> under the title is a lead, not a sub-heading
@@ -248,6 +274,8 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
 
 
 def _reads_as_heading(line: Line) -> bool:
+    if is_credit(line.text):
+        return False  # "Bài, ảnh: Lò Thị Ngọc" in bold is a byline, never a sub-heading
     if line.heading_tag:
         return line.words <= _MAX_HEADING_WORDS
     return line.bold and line.words <= _MAX_HEADING_WORDS and len(line.text) <= _MAX_HEADING_CHARS

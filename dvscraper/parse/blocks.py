@@ -22,6 +22,8 @@ BLOCK_TAGS = frozenset(
     "hr fieldset legend details summary body html caption".split()
 )
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# A photo: <img>, or AMP's <amp-img> (whose <noscript><img> fallback is dropped with the scripts).
+IMAGE_TAGS = ("img", "amp-img")
 # Tags that change how a reader sees the text even without attributes.
 _STYLED_TAGS = frozenset("b strong i em cite h1 h2 h3 h4 h5 h6 figcaption center a".split())
 BOLD_TAGS = frozenset(("b", "strong"))
@@ -86,6 +88,11 @@ def holds(el, tag: str) -> bool:
         if x is not el:
             return True
     return False
+
+
+def holds_image(el) -> bool:
+    """Is there a photo element below ``el``?"""
+    return any(x is not el for x in el.iter(*IMAGE_TAGS))
 
 
 def _cells(row) -> list:
@@ -245,7 +252,7 @@ class Flattener:
                 flush()
                 leave_out()
                 continue
-            elif tag == "img":
+            elif tag in IMAGE_TAGS:
                 has_text = any(not text.isspace() for text, _ in segments)
                 if started:
                     if has_text:
@@ -291,7 +298,7 @@ class Flattener:
     def _image_table(table) -> bool:
         """A small table that frames images with their captions: each row of images is
         followed by a row of captions, one cell per image (one column, or side by side)."""
-        images = below(table, "img")
+        images = below(table, *IMAGE_TAGS)
         if not images or len(images) > 4 or holds(table, "table"):
             return False
         rows = _ROWS(table)
@@ -305,22 +312,23 @@ class Flattener:
             # figcaption, or failing that any text the figure holds (<p class="caption">)
             parts = below(el, "figcaption") or [el]
             caption = collapse(" ".join(text_of(c) for c in parts)) or None
-            self._frame(below(el, "img"), [caption])
+            self._frame(below(el, *IMAGE_TAGS), [caption])
             return
         rows = _ROWS(el)
         pending: list = []  # image cells of the last row of images
         for row in rows:
             cells = _cells(row)
-            if holds(row, "img"):
+            if holds_image(row):
                 self._frame([img for cell in pending for img in cell], [None] * len(pending))
-                pending = [images for images in (below(cell, "img") for cell in cells) if images]
+                pending = [images for images in (below(cell, *IMAGE_TAGS) for cell in cells) if images]
                 continue
             texts = [collapse(text_of(cell)) or None for cell in cells]
             if pending and len(texts) == len(pending):
                 for images, caption in zip(pending, texts):
                     self._frame(images, [caption])
             elif pending:
-                self._frame([img for cell in pending for img in cell], [collapse(" ".join(t for t in texts if t)) or None])
+                caption = collapse(" ".join(t for t in texts if t)) or None
+                self._frame([img for cell in pending for img in cell], [caption])
             pending = []
         self._frame([img for cell in pending for img in cell], [None])
 
@@ -341,7 +349,7 @@ class Flattener:
 
 def _data_table(table) -> bool:
     """Rows of several cells holding short text (no layout inside): a table of figures."""
-    if holds(table, "table") or holds(table, "img") or holds(table, "div"):
+    if holds(table, "table") or holds_image(table) or holds(table, "div"):
         return False
     rows = _ALL_ROWS(table)
     if len(rows) < 2 or max(len(_cells(row)) for row in rows) < 2:

@@ -27,7 +27,9 @@ def is_credit(text: str) -> bool:
 
 def reads_as_byline(line: Line) -> bool:
     """A short line that credits the authors or the source."""
-    if line.words > _MAX_BYLINE_WORDS or len(line.text) > _MAX_BYLINE_CHARS or line.link_only and not is_credit(line.text):
+    if line.words > _MAX_BYLINE_WORDS or len(line.text) > _MAX_BYLINE_CHARS:
+        return False
+    if line.link_only and not is_credit(line.text):
         return False
     if is_credit(line.text):
         return True
@@ -37,7 +39,7 @@ def reads_as_byline(line: Line) -> bool:
 
 def _looks_like_names(text: str) -> bool:
     words = text.replace("(", " ( ").replace(")", " ) ").split()
-    if not words or text.endswith((".", ":", "?", "!")) and not text.endswith(".vn"):
+    if not words or (text.endswith((".", ":", "?", "!")) and not text.endswith(".vn")):
         return False
     for word in words:
         bare = word.strip("()[],.;:")

@@ -7,14 +7,16 @@ be matched with plain (case-insensitive) regular expressions.
 from __future__ import annotations
 
 import codecs
-import re
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from dvscraper.normalize.article import REASON_NO_META_TIME
+from dvscraper.parse.scan import scan_page
 from dvscraper.records import NotAnArticle
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -122,8 +124,6 @@ class Page:
         for base in self.root.iter("base"):
             href = (base.get("href") or "").strip()
             if href and not href.lower().startswith(("javascript:", "data:")):
-                from urllib.parse import urljoin  # noqa: PLC0415 (rare path)
-
                 return urljoin(url, href)
             break
         return url
@@ -131,8 +131,6 @@ class Page:
     def scan(self):
         """Landmarks of the page (labels, breadcrumb home, sidebar, furniture), found once."""
         if self._scan is None:
-            from dvscraper.parse.scan import scan_page  # noqa: PLC0415 (scan imports this module)
-
             self._scan = scan_page(self, self.selectors)
         return self._scan
 
@@ -157,36 +155,6 @@ class Page:
         return {phrase for phrase in phrases if phrase.lower() in folded}
 
 
-def phrase_pattern(phrases, *, ignore_case: bool = True) -> re.Pattern:
-    """A pattern for ``phrases``, their words separated by any whitespace; case-insensitive
-    unless ``ignore_case=False`` (then match lower-cased text with lower-case phrases: an
-    alternation scans many times faster without ``re.IGNORECASE``)."""
-    ordered = sorted({p if ignore_case else p.lower() for p in phrases}, key=len, reverse=True)
-    flags = re.IGNORECASE if ignore_case else 0
-    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered), flags)
-
-
-def trie_pattern(phrases) -> re.Pattern:
-    """One pattern for lower-case ``phrases`` (their words separated by any whitespace), as a
-    character trie: several times fewer attempts per position than a plain alternation, and
-    the same matches (a phrase that extends another is tried first, as by length)."""
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for ch in " ".join(phrase.split()):
-            node = node.setdefault(ch, {})
-        node[None] = {}
-
-    def build(node: dict) -> str:
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child) for ch, child in sorted(
-            (k, v) for k, v in node.items() if k is not None)]
-        if None in node and alts:
-            alts.append("")
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")" if alts else ""
-
-    return re.compile(build(trie))
-
-
 def load_page(html: bytes | str, selectors: tuple = ()) -> Page:
     """Decode, clean and parse a page (raises ``NotAnArticle`` for input with no markup)."""
     text, root = _load(html)
@@ -200,14 +168,73 @@ def load_tree(html: bytes | str) -> etree._Element:
 
 def _load(html: bytes | str) -> tuple[str, etree._Element]:
     """The cleaned text and the tree of a page. UTF-8 bytes that cleaning leaves as they are
-    are parsed as they came (the same tree, without handing libxml2 the decoded text)."""
+    are parsed as they came (the same tree, without handing libxml2 the decoded text).
+
+    Character references are decoded by libxml2, after the source was cleaned: a page whose
+    decomposed (NFD) text, zero-width or control characters arrive as references
+    (``o&#768;``, ``&#8203;``, ``&zwj;``) has its tree's text and attributes cleaned too."""
     text, utf8 = _decode(html)
     cleaned = clean_text(text)
+    root = None
     if utf8 and cleaned is text and not _XML_DECL.match(text) and not text.isspace():
         root = _parse_utf8(html)
-        if root is not None:
-            return text, root
-    return cleaned, _parse(cleaned)
+    if root is None:
+        root = _parse(cleaned)
+    if "&" in cleaned and _REFERENCE.search(cleaned):
+        clean_tree(root)
+    return cleaned, root
+
+
+# A numeric character reference, or a named one that stands for an invisible character.
+_REFERENCE = re.compile(r"&#|&(?:zwj|zwnj|shy|lrm|rlm|ZeroWidthSpace|NoBreak|nbsp);?", re.I)
+
+
+# Characters an lxml tree can hold (XML 1.0): a reference to anything else is dropped.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean_value(value: str) -> str:
+    value = _NOT_XML.sub("", _INVISIBLE.sub("", value))
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value
+
+
+def clean_tree(root: etree._Element) -> None:
+    """``clean_text`` applied to every text, tail and attribute value of the tree in place
+    (when the tree's text is clean already, to the attributes a record reads: those of
+    images and links)."""
+    shown = etree.tostring(root, method="text", encoding=str)
+    if not any(ch in shown for ch in _INVISIBLE_PROBES) and (
+        shown.isascii() or unicodedata.is_normalized("NFC", shown)
+    ) and not _NOT_XML.search(shown):
+        for el in root.iter("img", "amp-img", "a"):
+            for name, value in el.attrib.items():
+                if value and not (value.isascii() and value.isprintable()):
+                    cleaned = _clean_value(value)
+                    if cleaned != value:
+                        el.set(name, cleaned)
+        return
+    for el in root.iter():
+        text = el.text
+        if text and not (text.isascii() and text.isprintable()):
+            cleaned = _clean_value(text)
+            if cleaned != text:
+                el.text = cleaned
+        tail = el.tail
+        if tail and not (tail.isascii() and tail.isprintable()):
+            cleaned = _clean_value(tail)
+            if cleaned != tail:
+                el.tail = cleaned
+        if el.tag.__class__ is str and el.attrib:
+            for name, value in el.attrib.items():
+                if value and not (value.isascii() and value.isprintable()):
+                    cleaned = _clean_value(value)
+                    if cleaned != value:
+                        try:
+                            el.set(name, cleaned)
+                        except ValueError:  # a name libxml2 let through that lxml refuses to set
+                            continue
 
 
 def _parse_utf8(data: bytes) -> etree._Element | None:

@@ -9,6 +9,7 @@ the image's ``alt`` or ``title`` unless that is only a file name.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from dvscraper.normalize.urls import absolute_url
 from dvscraper.parse.blocks import Line, Picture
@@ -16,7 +17,9 @@ from dvscraper.records import RawImage
 
 _FILE_NAME = re.compile(r"^[\w\-. ()]*\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg)$|^[\w\-]+$", re.I)
 # Image URLs that are page furniture, not article photos (share/print icons, spacers).
-_FURNITURE = re.compile(r"(?:icon|share|print|facebook|zalo|twitter|email|spacer|blank|pixel|logo|loading)[\w-]*\.", re.I)
+_FURNITURE = re.compile(
+    r"(?:icon|share|print|facebook|zalo|twitter|email|spacer|blank|pixel|logo|loading)[\w-]*\.", re.I
+)
 _MAX_CAPTION_WORDS = 60
 _MAX_PLAIN_CAPTION_WORDS = 25
 
@@ -30,6 +33,20 @@ def is_furniture(picture: Picture) -> bool:
     if (width.isdigit() and int(width) <= 32) or (height.isdigit() and int(height) <= 32):
         return True
     return bool(_FURNITURE.search(src.rsplit("/", 1)[-1]))
+
+
+def links_offsite(img, page_url: str) -> bool:
+    """Is the image inside a link to another site (a banner, an advertisement)?"""
+    for link in img.iterancestors("a"):
+        href = (link.get("href") or "").strip()
+        if not href.lower().startswith(("http://", "https://", "//")):
+            return False  # a relative link stays on the site
+        target = absolute_url(page_url, href)
+        if target is None:
+            return False
+        host, own = urlsplit(target).hostname or "", urlsplit(page_url).hostname or ""
+        return host.removeprefix("www.") != own.removeprefix("www.")
+    return False
 
 
 def reads_as_caption(line: Line, *, standalone: bool) -> bool:

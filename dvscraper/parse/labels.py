@@ -6,6 +6,7 @@ case-folded): the values here are written as shown and keyed once at import.
 
 from __future__ import annotations
 
+from dvscraper.normalize.article import HOME_CRUMB_LABELS
 from dvscraper.normalize.text import collapse
 
 
@@ -57,7 +58,7 @@ RELATED_HEADINGS = (
     "Bình luận",  # comments
 )
 # Breadcrumb home item.
-HOME_CRUMBS = ("Trang chủ", "Home", "Trang nhất")
+HOME_CRUMBS = HOME_CRUMB_LABELS  # defined once, beside the category rule that skips them
 # Site names that are never an article title (the <title> of some pages holds only this).
 SITE_NAMES = (
     "TRANG THÔNG TIN ĐIỆN TỬ ĐẢNG BỘ TỈNH ĐIỆN BIÊN",

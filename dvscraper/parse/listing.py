@@ -16,13 +16,13 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml import etree
 
 from dvscraper.normalize.dates import match_published, parse_published
-from dvscraper.normalize.text import collapse, text_of, spaced_text
+from dvscraper.normalize.text import collapse, spaced_text, text_of
 from dvscraper.normalize.urls import canonical_url, resolver
 from dvscraper.parse import structure
-from dvscraper.parse.blocks import Line, below, flatten, holds, make_picture
+from dvscraper.parse.blocks import IMAGE_TAGS, Line, below, flatten, holds_image, make_picture
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture
-from dvscraper.parse.labels import FOLDED_MORE, FOLDED_NEXT, label_key
+from dvscraper.parse.labels import FOLDED_MORE, FOLDED_NEXT, MORE_LINK_TEXTS, label_key
 from dvscraper.parse.profile import SiteProfile
 from dvscraper.records import ListingItem, ListingPage, NotAnArticle
 
@@ -55,6 +55,7 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     own = canonical_url(url)
     own_root = own.split("?", 1)[0]
     canonical: dict = {}  # href -> canonical_url(href), None when it has none (a bad port)
+    pager = []  # links to the listing's other pages: the pager stands by the page's own list
     for a in body.iter("a"):
         href = resolve(a.get("href"))
         if not href or _ASSET.search(href) or not href.startswith(("http://", "https://")):
@@ -68,8 +69,11 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
             canonical[href] = target
         if target is None or target in (own, own_root):
             continue  # this listing itself (its breadcrumb item, its first page): never a teaser
+        if _same_listing(target, own):
+            pager.append(a)  # another page of this listing: never a teaser either
+            continue
         text = texts[a] = _link_text(a)
-        if len(text.split()) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
+        if _word_count(text) < _MIN_TITLE_WORDS or label_key(text) in FOLDED_MORE:
             continue
         links.append((a, href, text))
     if not links:
@@ -80,17 +84,29 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     groups: dict = {}
     for a, href, text in links:
         el = _item_element(a, href, title_links)
+        shown = collapse(text_of(el))
+        if len(shown) <= 300 and structure.is_breadcrumb(el, shown):
+            continue  # "Trang chủ » Tin tức - Sự kiện »": the page's trail, not a teaser
         members = groups.setdefault(el.getparent(), [])
         if all(href != other for _, other, _ in members):  # one teaser per target in a group: the first
             members.append((el, href, text))
-    scored = [(sum(_richness(el, text) for el, _, text in members), parent, members) for parent, members in groups.items()]
+    # A group's weight grows with the square of each teaser's richness: ten teasers with
+    # summaries, thumbnails and dates outweigh twenty bare "most read" titles with dates.
+    scored = []
+    for parent, members in groups.items():
+        richness = [_richness(el, text) for el, _, text in members]
+        scored.append((sum(r * r for r in richness), sum(richness), parent, members))
     scored.sort(key=lambda s: s[0], reverse=True)
-    best_score, best_parent, _ = scored[0]
-    if best_score <= 0:
+    if pager:  # the page's own list shares its column with the pager: a side list meets it higher up
+        depth = {parent: _shared_depth(parent, pager[0]) for _, _, parent, _ in scored}
+        nearest = max(depth.values())
+        scored = [s for s in scored if depth[s[2]] == nearest] + [s for s in scored if depth[s[2]] != nearest]
+    best_weight, _, best_parent, _ = scored[0]
+    if best_weight <= 0:
         return []
     region = structure.article_container(best_parent, structure.foreign_markers(page, []))
     chosen = []
-    for score, parent, members in scored:
+    for _, score, parent, members in scored:
         inside = parent is region or any(anc is region for anc in parent.iterancestors())
         if parent is best_parent or (inside and score >= len(members) * 2):
             chosen.extend(members)
@@ -99,6 +115,32 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
     seen: set[str] = set()
     chosen = [m for m in chosen if not (m[1] in seen or seen.add(m[1]))]  # one teaser per target
     return [_teaser(el, href, title, resolve) for el, href, title in chosen]
+
+
+def _shared_depth(el, other) -> int:
+    """How deep in the page the smallest element holding both ``el`` and ``other`` lies."""
+    chain = {el, *el.iterancestors()}
+    for node in (other, *other.iterancestors()):
+        if node in chain:
+            return sum(1 for _ in node.iterancestors())
+    return 0
+
+
+def _same_listing(target: str, own: str) -> bool:
+    """Is ``target`` another page of this listing (the same path and query but the page number)?"""
+    if "?" not in target and "?" not in own:
+        return False
+    a, b = urlsplit(target), urlsplit(own)
+    if (a.netloc, a.path.lower()) != (b.netloc, b.path.lower()):
+        return False
+    rest = lambda query: sorted((k.lower(), v) for k, v in parse_qsl(query, keep_blank_values=True)  # noqa: E731
+                                if k.lower() not in _PAGE_PARAMS)
+    return rest(a.query) == rest(b.query)
+
+
+def _word_count(text: str) -> int:
+    """Words of a link text, a lone dash or bullet not counted ("Tin tức - Sự kiện": 4)."""
+    return sum(1 for word in text.split() if any(ch.isalnum() for ch in word))
 
 
 def _item_element(a, href: str, title_links: dict):
@@ -120,7 +162,7 @@ def _richness(el, title: str) -> int:
     score = 1
     if extra > 60:
         score += 2
-    if holds(el, "img"):
+    if holds_image(el):
         score += 1
     if match_published(text) is not None:
         score += 1
@@ -131,7 +173,7 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     date = match_published(spaced_text(el))
     published = parse_published(date.group(0)) if date else None
     thumbnail = None
-    for img in below(el, "img"):
+    for img in below(el, *IMAGE_TAGS):
         picture = make_picture(img, standalone=True)
         if not is_furniture(picture):
             thumbnail = resolve(picture.src)
@@ -140,7 +182,10 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     for line in flatten(el):
         if not isinstance(line, Line) or line.link_only or line.text == title:
             continue
-        candidate = _strip_meta(line.text)
+        shown = line.text
+        if shown.startswith(title):  # "Title Ngày đăng: 20/03/2024": the line goes on past the title
+            shown = shown[len(title):].lstrip(" -–|:")
+        candidate = _MORE_AT_END.sub("", _strip_meta(shown))
         if label_key(candidate) in FOLDED_MORE or len(candidate.split()) < _MIN_SUMMARY_WORDS:
             continue
         if summary is None or len(candidate) > len(summary):
@@ -148,6 +193,10 @@ def _teaser(el, href: str, title: str, resolve) -> ListingItem:
     return ListingItem(url=href, title=title, published_at=published, summary=summary, thumbnail=thumbnail)
 
 
+# A "read more" link closing the summary: "... thông tin. Chi tiết »" (its label is no prose).
+_MORE_AT_END = re.compile(
+    r"\s*[\[(]?\s*(?:" + "|".join(re.escape(m) for m in MORE_LINK_TEXTS) + r")\s*[»›>….\])]*\s*$", re.I
+)
 _META_PREFIX = re.compile(r"^\(?\s*(?:thời gian đăng|ngày đăng|cập nhật)?\s*:?\s*")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import spaced_text_within
-from dvscraper.parse.blocks import holds
+from dvscraper.parse.blocks import BLOCK_TAGS, holds
 from dvscraper.parse.labels import PUBLISHED_LABELS, READ_COUNT_LABELS
 
 
@@ -83,9 +83,48 @@ def _meta_at(el, seen: set) -> MetaLine | None:
         meta = read_meta(el, text)
         if meta is not None:
             # a block that also holds the title is not the meta line
-            return None if _holds_heading(el) else _whole_line(meta, text)
+            if _holds_heading(el):
+                return None
+            if ":" not in (meta.published_raw or "") or (el.tag not in BLOCK_TAGS and _continued(el)):
+                meta, text = _fuller(meta, text)  # a date without its time, or a span cut short
+            return _whole_line(meta, text)
         el = el.getparent()
     return None
+
+
+_CONTINUATION = re.compile(r"^\s*(?:[0-9]|[AaPpSsCc][MmAaHh]\b|[.:/])")
+
+
+def _continued(el) -> bool:
+    """Does the text right after ``el`` go on with its date or time ("PM", "05:36", "/2023")?"""
+    after = el.tail
+    if not (after and after.strip()):
+        following = el.getnext()
+        after = (following.text if following is not None and following.tag.__class__ is str else None) or ""
+    return bool(_CONTINUATION.match(after))
+
+
+def _fuller(meta: MetaLine, text: str) -> tuple[MetaLine, str]:
+    """The meta line read from an ancestor when the element cut it short: the line's words
+    split over several spans ("<span>Thời gian đăng: 13/01/2023 </span><span>05:36:49 PM -
+    Lượt </span><span>đọc: 7444</span>") give the date alone in the first one."""
+    el = meta.element
+    for _ in range(2):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html") or len(parent) > _MAX_META_CHILDREN:
+            break
+        wider = spaced_text_within(parent, _MAX_META_CHARS)
+        if wider is None or _holds_heading(parent):
+            break
+        found = read_meta(parent, wider)
+        if found is None or found.published_raw is None:
+            break
+        if len(found.published_raw) > len(meta.published_raw or "") or (
+            found.read_count_raw is not None and meta.read_count_raw is None
+        ):
+            meta, text = found, wider
+        el = parent
+    return meta, text
 
 
 def _holds_heading(el) -> bool:
@@ -146,6 +185,19 @@ _FREE_DATE = re.compile(r"^\s*(?:thứ\s+\w+|chủ\s+nhật)?[,\s]*ngày\s+\d{1,
 
 def _free_date_hint(rest: str) -> bool:
     return bool(_FREE_DATE.match(rest))
+
+
+def read_count_in(el) -> str | None:
+    """The count after a read-count label in the (short) text of ``el`` or of its parent."""
+    for node in (el, el.getparent()):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        text = spaced_text_within(node, _MAX_META_CHARS)
+        if text is not None:
+            match = _READ.search(text)
+            if match:
+                return match.group("count")
+    return None
 
 
 def _read_near(el) -> str | None:

@@ -13,6 +13,7 @@ validated by ``dvscraper.sites``); ``DEFAULT_PROFILE`` is the bundled ``dienbien
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -87,5 +88,14 @@ def bundled_profile(name: str) -> SiteProfile:
     return SiteProfile(name=data.get("name", name), **data.get("selectors", {}))
 
 
-# dienbien.dcs.vn: the parser's default. The selectors are data in dvscraper/sites/dienbien.toml.
-DEFAULT_PROFILE = bundled_profile("dienbien")
+@cache
+def default_profile() -> SiteProfile:
+    """dienbien.dcs.vn's selectors, the parser's default: data in dvscraper/sites/dienbien.toml,
+    read on first use (never at import), then kept: a profile is immutable."""
+    return bundled_profile("dienbien")
+
+
+def __getattr__(name: str):
+    if name == "DEFAULT_PROFILE":  # the old constant's name, still served (read on first use)
+        return default_profile()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from dvscraper.parse.document import phrase_pattern, trie_pattern
 from dvscraper.parse.labels import HOME_CRUMBS, PUBLISHED_LABELS, READ_COUNT_LABELS, SIDEBAR_MARKERS
+from dvscraper.parse.patterns import phrase_pattern, trie_pattern
 
 # The last two words of each label: enough to find its text node, rare enough in prose.
 LABEL_WORDS = tuple(sorted({" ".join(label.split()[-2:]) for label in PUBLISHED_LABELS}))

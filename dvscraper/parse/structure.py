@@ -4,26 +4,27 @@ article ends (sidebar widgets, footer, other articles, related lists)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from lxml import etree
-
 
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, collapsed_text_within, text_of, text_within
 from dvscraper.normalize.urls import absolute_url, canonical_url
-from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below
-from dvscraper.parse.document import phrase_pattern, trie_pattern
+from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below, holds
 from dvscraper.parse.labels import (
-    label_key,
     FOLDED_HOME,
     FOLDED_RELATED,
     FOLDED_SIDEBAR,
     FOLDED_SITE_NAMES,
-    RELATED_HEADINGS,
     HOME_CRUMBS,
+    RELATED_HEADINGS,
     SIDEBAR_WIDGETS,
+    SITE_NAMES,
     TOOLBAR_TEXTS,
+    label_key,
 )
+from dvscraper.parse.patterns import phrase_pattern, trie_pattern
 
 _TITLE_CLASS = re.compile(r"title|tieude|tieu-de|heading|headline|ten-bai|tenbai", re.I)
 _TITLE_WINDOW = 14  # preceding text nodes examined for the title
@@ -37,18 +38,17 @@ _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|\s/\s)\s*")
 _CRUMB_CLASS = re.compile(r"breadcrumb|duong-?dan|path|crumb|vitri|vi-tri", re.I)
 _MAX_CRUMBS = 6  # a longer "Trang chủ ..." run is a menu
 _DATE_ONLY = re.compile(r"^[\W\d_]*(?:(?:thứ|chủ nhật)[^,]*,?)?\s*(?:ngày)?[\s\d/:.\-APMapm,]*$", re.I)
-_MARKER_TOKENS = frozenset(
-    "footer site-footer page-footer sidebar side-bar widget banner quangcao quang-cao advert ads "
-    "col-right right-col rightcol colright box-right right-column sidebar-right".split()
-)
 _SIDEBAR_RE = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in SIDEBAR_WIDGETS) + r")\b", re.I)
 _TOOLBAR_RE = re.compile(r"^[\W_]*(?:" + "|".join(re.escape(w) for w in TOOLBAR_TEXTS) + r")\b", re.I)
+_LABEL_TAGS = frozenset(("dt", "th", "label", "legend"))
 _INLINE_PARENTS = frozenset("span a b strong em i u font small big sup sub label time mark cite q s strike".split())
 
 
 def is_site_name(text: str) -> bool:
     key = label_key(text)
-    return key in FOLDED_SITE_NAMES or any(key.startswith(name) and len(key) - len(name) < 4 for name in FOLDED_SITE_NAMES)
+    if key in FOLDED_SITE_NAMES:
+        return True
+    return any(key.startswith(name) and len(key) - len(name) < 4 for name in FOLDED_SITE_NAMES)
 
 
 def is_toolbar_text(text: str) -> bool:
@@ -87,14 +87,21 @@ def find_title(meta_el, url: str, *, own: str | None = None):
         candidate = collapse(text_of(el))
         if not candidate:
             continue
-        if _SIDEBAR_RE.match(candidate) or (past_crumb and _is_breadcrumb(el, candidate)):
+        if el.tag in _LABEL_TAGS or candidate.endswith(":"):
+            continue  # the info block's own label ("<dt>Chi tiết</dt><dd>Cập nhật: ...</dd>")
+        if _SIDEBAR_RE.match(candidate) or (past_crumb and is_breadcrumb(el, candidate)):
             break
-        if _is_breadcrumb(el, candidate):
+        if is_breadcrumb(el, candidate):
             past_crumb = True  # "title, breadcrumb, meta line" (a sibling template): look above it once
             continue
         if _DATE_ONLY.match(candidate) and match_published(candidate) is not None:
             break  # the header date ("Thứ Ba, ngày 10/01/2023"): the page header is above
         if not _acceptable_title(candidate):
+            if len(seen) == 1 and _names_site_or_menu(candidate) and _beside(el, meta_el):
+                # what stands right where the title stands is the title, whatever its words
+                # (the intro page "Đảng bộ tỉnh Điện Biên"): the site name in the header or
+                # a menu item is never the block just before the meta line
+                return candidate, el, False
             continue
         if past_crumb and not _heading_like(el):
             break  # above the breadcrumb: the page header or menu, not a title
@@ -108,6 +115,32 @@ def find_title(meta_el, url: str, *, own: str | None = None):
     if fallback is not None:
         return fallback[0], fallback[1], _links_elsewhere(fallback[1], url, own)
     return None, None, False
+
+
+def _names_site_or_menu(text: str) -> bool:
+    return len(text) >= 4 and is_site_name(text) and not is_toolbar_text(text)
+
+
+def _beside(el, meta_el) -> bool:
+    """Is ``el`` the block right before the meta line: a sibling of it or of one of its two
+    nearest ancestors, with no link to another page?"""
+    if el.tag == "a" or any(True for _ in el.iterancestors("a")) or holds(el, "a"):
+        return False
+    shown = collapse(text_of(el))
+    own = [el]  # the title's block and the wrappers that hold nothing else (a td in its tr)
+    for wrapper in el.iterancestors():
+        if len(own) == 3 or collapse(text_of(wrapper)) != shown:
+            break
+        own.append(wrapper)
+    parents = {node.getparent() for node in own}
+    node = meta_el
+    for _ in range(3):
+        if node is None:
+            return False
+        if node.getparent() in parents:
+            return True
+        node = node.getparent()
+    return False
 
 
 def _acceptable_title(text: str) -> bool:
@@ -203,15 +236,143 @@ def fallback_title(root) -> str | None:
 
 
 # -- breadcrumb -------------------------------------------------------------------------------
-def find_breadcrumb(page, selected: list | None = None) -> list[str]:
+def find_breadcrumb(page, selected: list | None = None, *, url: str | None = None, meta_el=None) -> list[str]:
     """``['Trang chủ', 'Giới thiệu chung']`` as shown; ``[]`` when the page has none.
 
-    ``selected``: elements the site profile's breadcrumb selector found (the fast path)."""
+    ``selected``: elements the site profile's breadcrumb selector found (the fast path). Then
+    a short trail of text that starts at the home item and is joined by ">", "/", "»" or "›";
+    then, with ``url``, a short row of links that starts at a link to the home page (its text,
+    or a home icon) — the nearest such row before the meta line ``meta_el``."""
     if selected:
         for el in selected[:1]:
             items = _crumb_items(el)
             if len(items) >= 2:
                 return items
+    found = _text_breadcrumb(page)
+    if found or url is None:
+        return found
+    return _link_row_breadcrumb(page, url, meta_el)
+
+
+_HOME_PATHS = frozenset(("", "/", "/default.aspx", "/index.aspx", "/index.html", "/index.php", "/home", "/trang-chu"))
+_MAX_CRUMB_ROW_CHARS = 250
+
+
+def _link_row_breadcrumb(page, url: str, meta_el) -> list[str]:
+    """The row of 2-6 links led by a link to the home page, nearest before the meta line."""
+    home_host = urlsplit(url).hostname
+    home_links = []
+    for link in page.body.iter("a"):
+        target = absolute_url(url, link.get("href"))
+        if target is None:
+            continue
+        parts = urlsplit(target)
+        if parts.hostname == home_host and parts.path.lower() in _HOME_PATHS and not parts.query:
+            home_links.append(link)
+        elif label_key(collapse(text_of(link))) in FOLDED_HOME:
+            home_links.append(link)  # "Trang chủ" as shown, whatever its link
+    if not home_links:
+        return []
+    # the page's header: the site's name, and home links other than a row's own (the logo)
+    header = [text.getparent() for name in page.occurrences(SITE_NAMES) for text in _TEXT_WITH(page.body, name=name)]
+    best = None
+    for link in home_links:
+        row = _row_led_by(link)
+        if row is None:
+            continue
+        if meta_el is not None and _in_header_with(row, meta_el, header, home_links):
+            continue  # a menu of the page's header, not the trail of the content column
+        if meta_el is not None and _follows(row, meta_el):
+            if best is None:
+                best = row  # a breadcrumb under the title (a sibling template): the first one
+            break
+        best = row
+    return _row_items(best) if best is not None else []
+
+
+_TEXT_WITH = etree.XPath(".//text()[contains(., $name)]")
+
+
+def _in_header_with(row, meta_el, header: list, home_links: list) -> bool:
+    """Does the smallest block holding both ``row`` and the meta line also hold the page's
+    header (the site's name, another home link such as the logo)? Then the row is the
+    header's menu: a breadcrumb meets the title lower, inside the content column."""
+    shared = common_ancestor(row, meta_el)
+    for mark in [*header, *home_links]:
+        if mark is None or _within(mark, row) or mark is row:
+            continue
+        if _within(mark, shared):
+            return True
+    return False
+
+
+def _follows(el, ref) -> bool:
+    """Does ``el`` start after ``ref`` in document order?"""
+    chain = [ref, *ref.iterancestors()]
+    position = {node: index for index, node in enumerate(chain)}
+    below = None
+    for node in (el, *el.iterancestors()):
+        if node in position:
+            index = position[node]
+            if node is el:
+                return False  # ``el`` holds ``ref``: it starts before it
+            if index == 0:
+                return True  # ``ref`` holds ``el``
+            return node.index(chain[index - 1]) < node.index(below)
+        below = node
+    return False
+
+
+def _row_led_by(link):
+    """The element holding a short row of crumbs whose first crumb is ``link``."""
+    el = link
+    for _ in range(3):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        text = collapsed_text_within(parent, _MAX_CRUMB_ROW_CHARS)
+        if text is None:
+            return None
+        crumbs = _row_crumbs(parent)
+        if len(crumbs) >= 2:
+            if crumbs[0] is not link and not _within(link, crumbs[0]):
+                return None  # the home link must lead the row
+            return parent if len(crumbs) <= _MAX_CRUMBS else None
+        el = parent
+    return None
+
+
+def _within(el, ancestor) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _row_crumbs(row) -> list:
+    """The crumbs of a row: its links, or its list items."""
+    items = [child for child in row if child.tag in ("li", "dd")]
+    if len(items) >= 2:
+        return items
+    return list(row.iter("a"))
+
+
+def _row_items(row) -> list[str]:
+    items = []
+    for crumb in _row_crumbs(row):
+        text = collapse(text_of(crumb)).strip(" >/»›|")
+        if not text:
+            for img in crumb.iter("img"):
+                text = collapse(img.get("alt") or img.get("title") or "")
+                break
+        if not text:
+            for node in (crumb, *crumb.iter("a")):
+                text = collapse(node.get("title") or node.get("aria-label") or "")
+                if text:
+                    break
+        if text:
+            items.append(text)
+    return items if len(items) >= 2 else []
+
+
+def _text_breadcrumb(page) -> list[str]:
     for el, is_tail in page.scan().home_hits:
         if is_tail:
             el = el.getparent()
@@ -221,7 +382,7 @@ def find_breadcrumb(page, selected: list | None = None) -> list[str]:
             candidate = collapsed_text_within(el, 300)
             if candidate is None:
                 break
-            if _is_breadcrumb(el, candidate):
+            if is_breadcrumb(el, candidate):
                 items = _crumb_items(el)
                 if len(items) >= 2:
                     return items
@@ -229,7 +390,7 @@ def find_breadcrumb(page, selected: list | None = None) -> list[str]:
     return []
 
 
-def _is_breadcrumb(el, text: str) -> bool:
+def is_breadcrumb(el, text: str) -> bool:
     """A short trail that starts at the home item: "Trang chủ > Giới thiệu chung"; with a
     breadcrumb class, a lead-in such as "Bạn đang ở:" (you are here) may come first."""
     if len(text) > 300:
@@ -239,12 +400,37 @@ def _is_breadcrumb(el, text: str) -> bool:
         home = _HOME_IN_TEXT.search(text)
         return home is not None and home.start() <= 40
     if not label_key(text).startswith(tuple(FOLDED_HOME)):
-        return False
+        # a lead-in ending in a colon may come first: "Bạn đang ở: Trang chủ / ..."
+        home = _HOME_IN_TEXT.search(text)
+        if home is None or not 0 < home.start() <= 30 or not text[: home.start()].rstrip().endswith(":"):
+            return False
+        text = text[home.start() :]
     rest = text[len(text.split()[0]) :]
     return bool(_CRUMB_SEP.search(rest))
 
 
 def _crumb_items(el) -> list[str]:
+    items = _text_crumb_items(el)
+    home = _icon_home_text(el)
+    if items and home and label_key(items[0]) not in FOLDED_HOME:
+        items = [home, *items]  # the home crumb shown as an icon: its title or alt as shown
+    return items if len(items) <= _MAX_CRUMBS else []
+
+
+def _icon_home_text(el) -> str | None:
+    """The title (or alt) of a first link that shows only an icon."""
+    for link in el.iter("a"):
+        if collapse(text_of(link)):
+            return None
+        for value in (link.get("title"), link.get("aria-label"), *(i.get("alt") for i in link.iter("img"))):
+            text = collapse(value)
+            if text and label_key(text) in FOLDED_HOME:
+                return text
+        return None
+    return None
+
+
+def _text_crumb_items(el) -> list[str]:
     text = collapse(text_of(el))
     if _CRUMB_SEP.search(text):
         parts = _CRUMB_SEP.split(text)
@@ -324,7 +510,12 @@ def related_regions(page, container, meta_el) -> list:
         while region.tag in _INLINE_PARENTS and region.getparent() is not None:
             region = region.getparent()
         parent = region.getparent()
-        while parent is not None and parent is not container and parent not in meta_ancestors and _link_density(parent) >= _LINK_DENSE:
+        while (
+            parent is not None
+            and parent is not container
+            and parent not in meta_ancestors
+            and _link_density(parent) >= _LINK_DENSE
+        ):
             region, parent = parent, parent.getparent()
         regions.append(region)
         if _link_density(region) < _LINK_DENSE:  # the heading alone: its list follows it
@@ -348,7 +539,7 @@ def is_stop_line(line: Line) -> bool:
     if len(line.text) > 80 or line.words > 8:
         return False
     key = label_key(line.text).strip(" :")
-    return key.startswith(FOLDED_RELATED) or key.startswith(FOLDED_SIDEBAR)
+    return key.startswith(FOLDED_RELATED + FOLDED_SIDEBAR)
 
 
 __all__ = [

@@ -25,6 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
+from dvscraper.normalize.urls import canonical_url
+from dvscraper.replay.fixture_site import FixtureSite
+from dvscraper.replay.generated import GeneratedSite, make_theme
+from dvscraper.replay.variants import with_template_variant
+
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 STARTUP_TIMEOUT = 30.0
 DEFAULT_THEMED_ARTICLES = 60  # --theme without --generate
@@ -39,18 +44,12 @@ def build_site(*, fixtures: Path = DEFAULT_FIXTURES, generate: int | None = None
 
     ``theme`` (generated sites): ``fixture`` (default), ``builtin`` or ``sibling`` (a sibling portal in
     other markup); a theme without ``generate`` serves ``DEFAULT_THEMED_ARTICLES`` articles."""
-    from dvscraper.replay.variants import with_template_variant
-
     if theme not in (None, "fixture") and not generate:
         generate = DEFAULT_THEMED_ARTICLES
     if generate:
-        from dvscraper.replay.generated import GeneratedSite, make_theme
-
         site = GeneratedSite(generate, page_size=page_size, fixtures=fixtures, link_to=link_to, first=first,
                              read_epoch=read_epoch, theme=make_theme(theme, fixtures))
     else:
-        from dvscraper.replay.fixture_site import FixtureSite
-
         site = FixtureSite(fixtures, link_to=link_to)
     return with_template_variant(site, template_variant)
 
@@ -65,8 +64,6 @@ class ReplayURL(str):
     @property
     def article_urls(self) -> list[str]:
         """The article pages' URLs, canonical (as the dataset's ``url`` column holds them)."""
-        from dvscraper.normalize.urls import canonical_url
-
         return [canonical_url(urljoin(self, path.lstrip("/"))) for path in self.article_paths]
 
     @property

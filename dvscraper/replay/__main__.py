@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 from dvscraper.replay import DEFAULT_FIXTURES, build_site
+from dvscraper.replay.faults import make_fault_factory
+from dvscraper.replay.generated import THEMES
+from dvscraper.replay.server import make_server_factory
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -24,8 +27,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--link-to", metavar="URL", help="add a link to URL on every page (off-site link tests)")
     parser.add_argument("--template-variant", choices=("no-read-count",),
                         help="serve the site as after a template change (dvscraper/replay/variants.py)")
-    from dvscraper.replay.generated import THEMES
-
     parser.add_argument("--theme", choices=THEMES,
                         help="--generate: the markup (default fixture; sibling: a sibling portal on the same CMS "
                              "in other markup, 60 articles unless --generate)")
@@ -44,16 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     from twisted.internet import reactor
     from twisted.internet.error import CannotListenError
 
-    from dvscraper.replay.server import make_server_factory
-
     site = build_site(fixtures=args.fixtures, generate=args.generate, page_size=args.page_size,
                       link_to=args.link_to, template_variant=args.template_variant,
                       first=args.first, read_epoch=args.read_epoch, theme=args.theme)
     log = args.request_log.open("a", encoding="utf-8") if args.request_log else None
     try:
         if args.faults:
-            from dvscraper.replay.faults import make_fault_factory
-
             factory = make_fault_factory(site, log, delay=args.fault_delay)
         else:
             factory = make_server_factory(site, log, latency=args.latency)

@@ -113,7 +113,7 @@ class FaultResource(ReplayResource):
             at = body.lower().rfind(b"</body>")
             body = body[:at] + links + body[at:] if at >= 0 else body + links
         fault = self.fault_for(uri) if page.status == 200 else "ok"
-        if fault == "503_burst" and attempt <= 2 or fault == "500_always":
+        if (fault == "503_burst" and attempt <= 2) or fault == "500_always":
             return self._answer(request, uri, 503 if fault == "503_burst" else 500, b"text/plain", b"busy", fault)
         if fault == "429" and attempt == 1:
             request.setHeader(b"Retry-After", b"1")

@@ -180,7 +180,10 @@ class FixtureTheme:
     # -- building: listings ---------------------------------------------------------------------
     def _listing_templates(self):
         candidates = []
+        served = set(self.routes.values())  # the replay's own listing pages: the theme is theirs
         for path in sorted(self.fixtures.glob("listings/*.html")):
+            if path.resolve() not in served:
+                continue
             expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             if expected.get("next_page") and len(expected.get("items", [])) >= 2:
                 candidates.append((-len(expected["items"]), path.stem, path, expected))
@@ -316,7 +319,7 @@ class FixtureTheme:
 
     def _category_name_of(self, url: str) -> str | None:
         path = urlsplit(url).path
-        return dict((f"{self.listing_prefix}{slug}", name) for slug, name in self.categories).get(path)
+        return {f"{self.listing_prefix}{slug}": name for slug, name in self.categories}.get(path)
 
     def _remap(self, text: str, source: Path, *, base: str | None = None) -> str:
         """Point links at this site: portal-absolute -> root-relative; fixture articles -> generated ones."""
@@ -346,7 +349,7 @@ class _TeaserTemplate:
     def __init__(self, template: Template):
         self.template = template
 
-    def render(self, *, HREF: str, TITLE: str, TIME: str, SUMMARY: str, THUMB: str) -> str:  # noqa: N803
+    def render(self, *, HREF: str, TITLE: str, TIME: str, SUMMARY: str, THUMB: str) -> str:
         values = {"HREF_ATTR": f'href="{html.escape(HREF)}"', "TITLE": TITLE, "TITLE_ATTR": f'"{TITLE}"',
                   "TIME": TIME, "SUMMARY": SUMMARY, "THUMB_ATTR": f'src="{html.escape(THUMB)}"'}
         return self.template.render(**{slot: values[slot] for slot in set(self.template.slots)})

@@ -23,7 +23,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from dvscraper.normalize.dates import VN_TZ
 from dvscraper.normalize.text import fold
+from dvscraper.replay.fixture_theme import FixtureTheme, ThemeError
 from dvscraper.replay.pages import HTML, TEXT, Page
+from dvscraper.replay.sibling_theme import SiblingTheme
+from dvscraper.replay.templates import BuiltinTheme
 
 NEWEST = dt.datetime(2024, 6, 28, 17, 36, 49, tzinfo=VN_TZ)
 STEP = dt.timedelta(hours=3, minutes=7, seconds=11)
@@ -59,12 +62,8 @@ def slugify(text: str) -> str:
 
 def load_theme(fixtures: Path | None):
     """The fixture theme when the fixtures allow it, else the built-in markup (with a note on stderr)."""
-    from dvscraper.replay.templates import BuiltinTheme
-
     if fixtures is None:
         return BuiltinTheme()
-    from dvscraper.replay.fixture_theme import FixtureTheme, ThemeError
-
     try:
         return FixtureTheme(fixtures)
     except (ThemeError, OSError, ValueError, KeyError) as exc:
@@ -81,12 +80,8 @@ def make_theme(name: str | None, fixtures: Path | None):
     if name in (None, "", "fixture"):
         return load_theme(fixtures)
     if name == "builtin":
-        from dvscraper.replay.templates import BuiltinTheme
-
         return BuiltinTheme()
     if name == "sibling":
-        from dvscraper.replay.sibling_theme import SiblingTheme
-
         return SiblingTheme()
     raise ValueError(f"unknown theme {name!r} (known: {', '.join(THEMES)})")
 

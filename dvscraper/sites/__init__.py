@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dvscraper.parse.profile import BUNDLED_SITES, SELECTOR_FIELDS, SiteProfile, toml_module
+from dvscraper.sites.hosts import host_key, parse_start_urls
 
 DEFAULT_SITE = "dienbien"
 SITE_FIELDS = ("name", "description", "hosts", "start_urls", "selectors", "politeness")
@@ -82,8 +83,6 @@ class Site:
     @property
     def allowed_hosts(self) -> frozenset[str]:
         """Host keys (``host[:port]``) the crawl of this site may fetch from."""
-        from dvscraper.hosts import host_key
-
         keys = {host_key(url) for url in self.start_urls}
         if not self.mirror:
             keys.update(self.declared_hosts)
@@ -172,8 +171,6 @@ def split_names(names: Iterable[str] | str | None) -> list[str]:
 
 def site_from_dict(data: dict, *, where: str, source: str = "bundled") -> Site:
     """Validate one profile table -> ``Site``; ``ValueError`` (one line, naming ``where``) otherwise."""
-    from dvscraper.spiders.params import parse_start_urls
-
     if not isinstance(data, dict):
         raise ValueError(f"{where}: a site must be a table")
     _only_known(data, SITE_FIELDS, "field", where)
@@ -233,7 +230,8 @@ def _politeness(table, where: str) -> Politeness:
         raise ValueError(f"{where}: [politeness] must be a table")
     _only_known(table, POLITENESS_FIELDS, "politeness field", where)
     concurrency = table.get("concurrency")
-    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1):
+    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int)
+                                    or concurrency < 1):
         raise ValueError(f"{where}: politeness.concurrency must be a positive integer, got {concurrency!r}")
     delay = table.get("delay")
     if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0):

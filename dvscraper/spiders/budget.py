@@ -15,11 +15,9 @@ import threading
 import time
 from contextlib import contextmanager
 
+from dvscraper.errors import ParseTimeout
 
-class ParseTimeout(Exception):
-    def __init__(self, seconds: float):
-        super().__init__(f"page refused: parsing took longer than {seconds:g} s (DV_PARSE_TIME_BUDGET)")
-        self.reason = str(self)
+__all__ = ["ParseTimeout", "parse_budget"]
 
 
 @contextmanager

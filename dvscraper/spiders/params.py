@@ -8,46 +8,20 @@ Raw ``-a`` strings never travel further than ``CrawlParams.parse``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dvscraper.hosts import host_key, is_loopback
+from dvscraper import settings as defaults
 from dvscraper.normalize.dates import VN_TZ
-from dvscraper.normalize.urls import canonical_url
+from dvscraper.parse.profile import EMPTY_PROFILE, default_profile
+from dvscraper.sites import resolve_sites
+from dvscraper.sites.hosts import DEFAULT_START_URL, host_key, is_loopback, parse_start_urls
 
-DEFAULT_START_URL = "https://dienbien.dcs.vn/"
-DEFAULT_OUTPUT = Path("output")
-_SPLIT = re.compile(r"[\s,]+")
+__all__ = ["DEFAULT_OUTPUT", "CrawlParams", "parse_bound", "parse_start_urls"]
 
-
-def parse_start_urls(value: str | Iterable[str] | None) -> tuple[str, ...]:
-    """One URL, a comma/space separated string of URLs, or a list; each must be http(s) with a host."""
-    if value is None:
-        return (DEFAULT_START_URL,)
-    items = _SPLIT.split(value) if isinstance(value, str) else [u for v in value for u in _SPLIT.split(v)]
-    urls: list[str] = []
-    for raw in filter(None, (item.strip() for item in items)):
-        try:
-            parts = urlsplit(raw)
-            parts.port  # noqa: B018 - raises ValueError on a bad port
-        except ValueError:
-            raise ValueError(f"bad start URL {raw!r}") from None
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"start URL must be an absolute http(s) URL: {raw!r}")
-        from dvscraper.redact import strip_userinfo
-
-        from dvscraper.hosts import punycode_url
-
-        # no user:password into runs/ and failures/; an IDN host as Scrapy requests it (punycode)
-        url = canonical_url(punycode_url(strip_userinfo(raw)))
-        if url not in urls:
-            urls.append(url)
-    if not urls:
-        raise ValueError("no start URL given")
-    return tuple(urls)
+DEFAULT_OUTPUT = Path(defaults.DV_OUTPUT_DIR)
 
 
 def parse_bound(value: str | dt.date | dt.datetime | None, *, name: str, end: bool) -> dt.datetime | None:
@@ -105,8 +79,6 @@ class CrawlParams:
         neither: the dienbien profile. ``start_urls``: where to start (with one site: its mirror);
         by default the sites' own start URLs.
         """
-        from dvscraper.sites import resolve_sites
-
         explicit = parse_start_urls(start_urls) if start_urls not in (None, "", [], ()) else None
         resolved = resolve_sites(sites, sites_file, explicit)
         urls = explicit or tuple(dict.fromkeys(url for site in resolved for url in site.start_urls))
@@ -158,10 +130,8 @@ class CrawlParams:
     def profile_for(self, url: str):
         """The parser profile for a page: its site's, the default one without sites, the empty one
         (label-anchored rules only) for a host no site claims."""
-        from dvscraper.parse.profile import DEFAULT_PROFILE, EMPTY_PROFILE
-
         if not self.sites:
-            return DEFAULT_PROFILE
+            return default_profile()
         site = self.site_for(url)
         return site.profile if site is not None else EMPTY_PROFILE
 

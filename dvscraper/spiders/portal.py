@@ -29,17 +29,23 @@ import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from dvscraper.dataset import new_run_id
-from dvscraper.hosts import host_key
-from dvscraper.items import STAGE_SPIDER, FetchFailure, PageReject, utc_now
+from dvscraper import settings as defaults
+from dvscraper.dataset.layout import new_run_id
+from dvscraper.dataset.outcomes import STAGE_SPIDER, FetchFailure, PageReject, utc_now
+from dvscraper.dataset.state import CrawlPlan
+from dvscraper.distributed.coordination import CrawlKeys, crawl_name, scheduler_settings
+from dvscraper.middlewares.host_limit import total_concurrency
 from dvscraper.normalize.dates import parse_published
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import extract_article, parse_listing
+from dvscraper.parse.limits import check_page_limits, limits_from_settings
 from dvscraper.records import NotAnArticle
+from dvscraper.sites import download_slots, fixed_delay_hosts
+from dvscraper.sites.hosts import host_key
 from dvscraper.spiders.budget import ParseTimeout, parse_budget
 from dvscraper.spiders.failures import describe_failure
+from dvscraper.spiders.oversize import oversized
 from dvscraper.spiders.params import CrawlParams
-from dvscraper.state import CrawlPlan
 
 ARTICLE_PRIORITY = 100
 NEXT_PAGE_PRIORITY = 50
@@ -58,18 +64,14 @@ class PortalSpider(scrapy.Spider):
         # Scrapy's own offsite check (host names only) as a fallback; HostOffsiteMiddleware adds ports.
         self.allowed_domains = sorted({urlsplit(f"//{key}").hostname for key in self.allowed_hosts} - {None})
         self._profiles: dict = {}  # host key -> the site profile reading its pages (dvscraper/sites)
-        from dvscraper.sites import fixed_delay_hosts
-
         self._fixed_delay_hosts = fixed_delay_hosts(self.params.sites)  # politeness.autothrottle = false
         self.link_extractor = LinkExtractor(unique=True)
         self.pages_seen = 0
-        self.plan = CrawlPlan()  # incremental decisions (dvscraper/state.py), loaded in from_crawler
+        self.plan = CrawlPlan()  # incremental decisions (dvscraper/dataset/state.py), loaded in from_crawler
         # bounded work per page (dvscraper/parse/limits.py, spiders/budget.py); from settings in from_crawler
-        from dvscraper.parse.limits import check_page_limits
-
         self._check_page = check_page_limits
         self.page_limits: dict = {}
-        self.parse_time_budget = 10.0
+        self.parse_time_budget = defaults.DV_PARSE_TIME_BUDGET
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -89,12 +91,10 @@ class PortalSpider(scrapy.Spider):
             )
         params = cls.push_settings(params, settings)
         spider = super().from_crawler(crawler, *args, params=params, **kwargs)
-        from dvscraper.parse.limits import limits_from_settings
-
         spider.page_limits = limits_from_settings(settings)
-        spider.parse_time_budget = settings.getfloat("DV_PARSE_TIME_BUDGET", 10.0)
+        spider.parse_time_budget = settings.getfloat("DV_PARSE_TIME_BUDGET", defaults.DV_PARSE_TIME_BUDGET)
         refresh = settings.get("DV_REFRESH_READ_COUNTS_DAYS")
-        spider.plan = CrawlPlan.load(params.output, full=settings.getbool("DV_FULL", False),
+        spider.plan = CrawlPlan.load(params.output, full=settings.getbool("DV_FULL", defaults.DV_FULL),
                                      refresh_days=float(refresh) if refresh not in (None, "") else None)
         return spider
 
@@ -107,9 +107,9 @@ class PortalSpider(scrapy.Spider):
         settings.set("DV_START_URLS", list(params.start_urls), priority="spider")
         if params.max_pages:
             settings.set("CLOSESPIDER_PAGECOUNT", params.max_pages, priority="spider")
-        if params.loopback and settings.getbool("DV_LOOPBACK_FAST", True):
+        if params.loopback and settings.getbool("DV_LOOPBACK_FAST", defaults.DV_LOOPBACK_FAST):
             # A replay site on this machine: no politeness delay, more parallel requests.
-            concurrency = settings.getint("DV_LOOPBACK_CONCURRENCY", 16)
+            concurrency = settings.getint("DV_LOOPBACK_CONCURRENCY", defaults.DV_LOOPBACK_CONCURRENCY)
             settings.set("DOWNLOAD_DELAY", 0, priority="spider")
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", concurrency, priority="spider")
@@ -119,22 +119,17 @@ class PortalSpider(scrapy.Spider):
             settings.set("DV_SITES", params.site_names, priority="spider")
             # Politeness written in a profile: Scrapy's per-host download slots (they win over the
             # defaults above, loopback ones included); DOWNLOAD_SLOTS entries given with -s win over them.
-            from dvscraper.sites import download_slots
-
             slots = {**download_slots(params.sites), **settings.getdict("DOWNLOAD_SLOTS")}
             if slots:
                 settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
         # Requests waiting for a host's slot (HostLimitMiddleware) count against CONCURRENT_REQUESTS:
         # leave room for every host of the crawl to be at its limit meanwhile.
-        from dvscraper.middlewares.host_limit import total_concurrency
-
         total = total_concurrency(settings, {urlsplit(url).hostname or "" for url in params.start_urls})
-        if total > settings.getint("CONCURRENT_REQUESTS") and settings.getpriority("CONCURRENT_REQUESTS") < 40:  # not given with -s
+        given = settings.getpriority("CONCURRENT_REQUESTS") >= 40  # with -s
+        if total > settings.getint("CONCURRENT_REQUESTS") and not given:
             settings.set("CONCURRENT_REQUESTS", total, priority="spider")
         if settings.get("DV_REDIS_URL"):
             # A worker of a distributed crawl: frontier and duplicate filter in Redis (scrapy-redis).
-            from dvscraper.distributed import CrawlKeys, crawl_name, scheduler_settings
-
             name = crawl_name(params.start_urls, settings.get("DV_REDIS_CRAWL"))
             settings.set("DV_REDIS_CRAWL", name, priority="spider")
             for key, value in scheduler_settings(settings.get("DV_REDIS_URL"), CrawlKeys(name)).items():
@@ -303,8 +298,6 @@ class PortalSpider(scrapy.Spider):
         """Errback: record the failed request (after retries) with a reason."""
         request = getattr(failure, "request", None)
         kind, reason, status = describe_failure(failure.value)
-        from dvscraper.oversize import oversized
-
         if kind == "cancelled" and oversized(request):  # an endless body: not worth another try
             kind, reason = "too_large", "too large: the body grew past DOWNLOAD_MAXSIZE (no Content-Length)"
         url = request.url if request is not None else "?"
