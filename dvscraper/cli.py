@@ -3,16 +3,20 @@
 ``main(argv) -> int`` returns the exit code. Each command is a module of
 ``dvscraper.commands``; an expected failure is a ``dvscraper.errors.DvscraperError``, printed
 as one ``dvscraper: <reason>`` line on stderr and ending the command with its ``exit_code``
-(the codes are defined once, in ``dvscraper.errors``). Tracebacks only with ``--debug``.
+(the codes are defined once, in ``dvscraper.errors``), a password in a URL masked
+(``dvscraper.distributed.redact``). A full disk is ``disk full`` (exit 1). Tracebacks only with
+``--debug``.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
 from dvscraper.commands import compact, crawl, demo, parse, reparse, report, stats
-from dvscraper.errors import EXIT_INTERRUPTED, CrawlFailed, DvscraperError, UsageError
+from dvscraper.distributed.redact import mask_secrets
+from dvscraper.errors import EXIT_INTERRUPTED, CrawlFailed, DvscraperError, UsageError, WriteFailed
 
 COMMANDS = {module.NAME: module for module in (parse, crawl, demo, stats, report, reparse, compact)}
 
@@ -44,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(parse_args(argv))
     except DvscraperError as exc:
-        print(f"dvscraper: {exc}", file=sys.stderr)
+        print(f"dvscraper: {mask_secrets(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("dvscraper: interrupted", file=sys.stderr)
@@ -53,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         message = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"dvscraper: unexpected error: {type(exc).__name__}: {message}", file=sys.stderr)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            print(f"dvscraper: disk full: {mask_secrets(message)}", file=sys.stderr)
+            return WriteFailed.exit_code
+        print(f"dvscraper: unexpected error: {type(exc).__name__}: {mask_secrets(message)}", file=sys.stderr)
         return CrawlFailed.exit_code
 
 

@@ -7,7 +7,10 @@ line and returns ``exit_code``. The codes (SPEC §4) are defined here and nowher
 ====  =======================================================================
 0     ``EXIT_OK``: done
 1     ``CrawlFailed``: a crawl did not finish or fetched nothing; the output is locked;
-      Redis does not answer; an unexpected error
+      Redis does not answer; ``WriteFailed``: rows, the report or a file could not be written
+      (disk full, read-only folder); an unexpected error. ``UnsafePayload`` (a refused Redis
+      frontier entry) and ``ParseTimeout`` (a page over its parse budget) are handled inside the
+      crawl (dropped, rejected) and keep the base class's 1 should one ever reach the command line
 2     ``UsageError``: unreadable input (missing file, a directory, empty), bad arguments
 3     ``NotArticleInput``: the page given to ``dvscraper parse`` is not an article
 4     ``QualityAlarm``: the field-coverage alarm of a finished crawl
@@ -27,9 +30,12 @@ __all__ = [
     "DvscraperError",
     "NotArticleInput",
     "OutputLocked",
+    "ParseTimeout",
     "QualityAlarm",
     "RedisUnavailable",
+    "UnsafePayload",
     "UsageError",
+    "WriteFailed",
 ]
 
 
@@ -51,6 +57,25 @@ class OutputLocked(CrawlFailed):
 
 class RedisUnavailable(CrawlFailed):
     """The Redis server of a distributed crawl (``--redis URL``) does not answer."""
+
+
+class WriteFailed(CrawlFailed):
+    """A write that failed (disk full, read-only folder): a crawl's rows (finish reason
+    ``write_failed``), the HTML report, or a file the command had to write."""
+
+
+class UnsafePayload(DvscraperError, ValueError):
+    """A Redis frontier entry that is not one of our JSON requests (a pickle, junk, or too large):
+    ``dvscraper.distributed.serializer`` refuses it, the scheduler drops it with a warning."""
+
+
+class ParseTimeout(DvscraperError):
+    """One page's parse took longer than ``DV_PARSE_TIME_BUDGET`` (``dvscraper.spiders.budget``):
+    the crawl refuses the page (a ``PageReject``) and goes on."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"page refused: parsing took longer than {seconds:g} s (DV_PARSE_TIME_BUDGET)")
+        self.reason = str(self)
 
 
 class UsageError(DvscraperError):

@@ -33,7 +33,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 520, 521, 522, 524, 408]
 DV_RETRY_BACKOFF_BASE = 2.0  # seconds before the 1st retry, doubled for each next one ...
 DV_RETRY_BACKOFF_MAX = 60.0  # ... up to this
-DV_RETRY_AFTER_MAX = 300.0  # a server's Retry-After is honoured up to this many seconds
+DV_RETRY_AFTER_MAX = 120.0  # a server's Retry-After up to this is waited for; longer: no retry this run
+DV_RETRY_WAIT_MAX_PER_URL = 180.0  # all the retry waits of one URL together
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
@@ -43,7 +44,19 @@ DOWNLOADER_MIDDLEWARES = {
     "dvscraper.middlewares.offsite.OffsiteRedirectMiddleware": 650,  # sees 3xx before RedirectMiddleware
     "dvscraper.middlewares.redirect_loop.RedirectLoopMiddleware": 640,  # a loop: recorded, not dropped
     "dvscraper.middlewares.host_limit.HostLimitMiddleware": 950,  # per-host limit (over all workers with --redis)
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "dvscraper.middlewares.cookies.CappedCookiesMiddleware": 700,  # only with COOKIES_ENABLED: capped, offline
 }
+# The portal needs no cookies: a cookie flood (300 x 3 KB -> 431 on every request) cannot happen, and
+# no Set-Cookie makes tldextract fetch the public suffix list from a public host.
+COOKIES_ENABLED = False
+DV_COOKIES_MAX = 50  # with COOKIES_ENABLED: cookies per jar ...
+DV_COOKIES_MAX_BYTES = 4096  # ... and bytes of names and values per jar
+
+# Crawl traps (issue 17): a page budget per URL pattern and per run (dvscraper/middlewares/trap_guard.py)
+SPIDER_MIDDLEWARES = {"dvscraper.middlewares.trap_guard.TrapGuardMiddleware": 950}
+DV_MAX_PAGES_PER_PATTERN = 2000  # distinct URLs of one path + query names (/calendar?pageindex); 0: none
+DV_MAX_PAGES_PER_RUN = 200_000  # responses per run, then the spider closes (closespider_pagecount); 0: none
 
 # -- items: normalise -> validate -> dedupe -> store ---------------------------------------------
 ITEM_PIPELINES = {
@@ -63,6 +76,7 @@ EXTENSIONS = {
     "dvscraper.runs.output_guard.OutputGuardExtension": 100,  # output lock, .tmp cleanup, state.json
     "dvscraper.runs.progress.ProgressExtension": 510,  # live progress line / periodic lines (DV_PROGRESS)
     "dvscraper.runs.archive.WarcArchiveExtension": 520,  # --archive: every response into output/warc/
+    "dvscraper.spiders.oversize.OversizeExtension": 530,  # an endless body is "too_large", not a retryable "cancelled"
 }
 
 REMOTE_CONTROL_ENABLED = False  # nor a remote code-execution endpoint (enable with -s when wanted)
@@ -124,3 +138,11 @@ DV_WORKER_ID = None  # default: host-pid-random
 DV_REDIS_MAX_PAGES = 0  # set from --max-pages in a distributed crawl: the budget of all workers together
 DV_REDIS_HOST_LIMIT = True  # the per-host limit holds over all workers (False: per worker only)
 DV_HOST_LIMIT = True  # HostLimitMiddleware holds the per-host limit (Scrapy 2.19's slots don't without a delay)
+
+# -- reliability (issue 17; docs/RELIABILITY.md) ---------------------------------------------------
+# Bounded work per page: refused before libxml2 sees it (dvscraper/parse/limits.py) ...
+DV_PAGE_MAX_BYTES = 8 * 1024 * 1024
+DV_PAGE_MAX_ELEMENTS = 200_000
+DV_PAGE_MAX_ATTRIBUTES = 256  # per element
+DV_PARSE_TIME_BUDGET = 10.0  # ... and seconds per parse in the crawl (dvscraper/spiders/budget.py); 0: none
+DV_PUBLISHED_FLOOR = None  # earliest publish date accepted (YYYY-MM-DD); None: 1995-01-01 (normalize/dates.py)

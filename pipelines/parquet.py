@@ -20,6 +20,7 @@ from dvscraper.dataset.layout import OutputLayout, migrate_legacy_articles
 from dvscraper.dataset.schemas import ARTICLE_SCHEMA, partition_of
 from dvscraper.dataset.sink import ParquetSink
 from dvscraper.records import Article
+from pipelines.write_errors import WriteGuard
 
 
 class ParquetPipeline:
@@ -35,9 +36,11 @@ class ParquetPipeline:
         max_open_files: int = defaults.DV_PARQUET_MAX_OPEN_FILES,
         compression: str = defaults.DV_PARQUET_COMPRESSION,
         stats=None,
+        crawler=None,
     ):
         self.layout = OutputLayout(Path(out_dir))
         self.stats = stats
+        self.guard = WriteGuard(crawler, stats)  # a failed write fails the run (pipelines/write_errors.py)
         self.sink = ParquetSink(
             self.layout.articles,
             ARTICLE_SCHEMA,
@@ -60,6 +63,7 @@ class ParquetPipeline:
             max_open_files=settings.getint("DV_PARQUET_MAX_OPEN_FILES", defaults.DV_PARQUET_MAX_OPEN_FILES),
             compression=settings.get("DV_PARQUET_COMPRESSION", defaults.DV_PARQUET_COMPRESSION),
             stats=crawler.stats,
+            crawler=crawler,
         )
 
     def open_spider(self) -> None:
@@ -70,12 +74,17 @@ class ParquetPipeline:
 
     def process_item(self, item):
         if isinstance(item, Article):
-            self.sink.write(item.to_row())
+            self.guard.call(f"articles ({self.layout.articles})", self.sink.write, item.to_row())
             if self.stats is not None:
                 self.stats.inc_value("dv/articles_written")
         return item
 
     def close_spider(self) -> None:
-        files = self.sink.close()
+        files = self.guard.call(f"articles ({self.layout.articles})", self.sink.close)
+        if files is None:
+            self.guard.call("articles", self.sink.abort)
+            files = self.sink.files_written
         if self.stats is not None:
             self.stats.inc_value("dv/files_written/articles", len(files))
+            # what reached the disk, not what was handed over (a failed write loses its buffer)
+            self.stats.set_value("dv/articles_written", self.sink.rows_committed)

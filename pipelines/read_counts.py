@@ -23,6 +23,7 @@ from dvscraper.dataset.layout import OutputLayout, read_article_ids
 from dvscraper.dataset.schemas import READ_COUNT_SCHEMA, partition_of
 from dvscraper.dataset.sink import ParquetSink
 from dvscraper.records import Article
+from pipelines.write_errors import WriteGuard
 
 
 class ReadCountPipeline:
@@ -37,6 +38,7 @@ class ReadCountPipeline:
         self.known_at_start: set[str] = set()
         self.seen: set[str] = set()
         self.replaced_partitions: set[str] = set()
+        self.guard = WriteGuard(None, stats)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -44,7 +46,11 @@ class ReadCountPipeline:
         return cls(settings.get("DV_OUTPUT_DIR"), run_id=settings.get("DV_RUN_ID"),
                    row_group_size=settings.getint("DV_PARQUET_ROW_GROUP_SIZE", defaults.DV_PARQUET_ROW_GROUP_SIZE),
                    compact_on_close=settings.getbool("DV_COMPACT_ON_CLOSE", defaults.DV_COMPACT_ON_CLOSE),
-                   stats=crawler.stats)
+                   stats=crawler.stats)._bind(crawler)
+
+    def _bind(self, crawler):
+        self.guard.crawler = crawler
+        return self
 
     def open_spider(self) -> None:
         self.known_at_start = read_article_ids(OutputLayout(self.out_dir).articles)
@@ -53,7 +59,7 @@ class ReadCountPipeline:
         if not isinstance(item, Article) or item.article_id in self.seen:
             return item
         self.seen.add(item.article_id)
-        self.sink.write({"article_id": item.article_id, "crawled_at": item.crawled_at,
+        self.guard.call("read_counts", self.sink.write, {"article_id": item.article_id, "crawled_at": item.crawled_at,
                          "read_count": item.read_count, "url": item.url, "published_at": item.published_at})
         self._inc("dv/read_counts_recorded")
         if item.article_id in self.known_at_start:
@@ -61,14 +67,16 @@ class ReadCountPipeline:
         return item
 
     def close_spider(self) -> None:
-        self.sink.close()
+        self.guard.call("read_counts", self.sink.close)
         if self.stats is not None and self.replaced_partitions:  # a distributed crawl's last worker compacts these
             self.stats.set_value("dv/refetched_partitions", sorted(self.replaced_partitions))
         if self.compact_on_close and self.replaced_partitions:
             articles = OutputLayout(self.out_dir).articles
             only = {articles / key for key in self.replaced_partitions}
-            report = compact_output(self.out_dir, run_id=self.run_id, only=only)
-            self._inc("dv/compacted_partitions", report["partitions"])
+            report = self.guard.call("articles (compaction)", lambda: compact_output(self.out_dir, run_id=self.run_id,
+                                                                                      only=only))
+            if report is not None:
+                self._inc("dv/compacted_partitions", report["partitions"])
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:

@@ -13,10 +13,12 @@ import re
 from urllib.parse import urlsplit
 
 from dvscraper.dataset.outcomes import STAGE_VALIDATE, PageReject, utc_now
+from dvscraper.normalize.dates import published_out_of_bounds
 from dvscraper.normalize.text import fold
 from dvscraper.normalize.urls import article_id, canonical_url, site_of
 from dvscraper.parse.labels import SITE_NAMES
 from dvscraper.records import Article, Image
+from dvscraper.sites.hosts import valid_host
 
 _SITE_NAME_KEYS = frozenset(fold(name) for name in SITE_NAMES)
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -41,7 +43,7 @@ def _aware(value: object) -> bool:
     return isinstance(value, dt.datetime) and value.tzinfo is not None and value.utcoffset() is not None
 
 
-def check_article(article: Article) -> list[str]:
+def check_article(article: Article, *, floor: dt.date | str | None = None) -> list[str]:
     """Every contract rule the record breaks (empty list: valid)."""
     problems: list[str] = []
     for name in REQUIRED_TEXT:
@@ -67,6 +69,8 @@ def check_article(article: Article) -> list[str]:
         problems.append("article_id does not match the url")
     elif article.site != site_of(article.url):
         problems.append("site does not match the url host")
+    elif not valid_host(article.site):  # ".." would become a folder name (articles/../)
+        problems.append(f"url host is not a host name: {article.site!r}")
     if fold(article.title) in _SITE_NAME_KEYS:
         problems.append("title is the site name")
 
@@ -74,8 +78,10 @@ def check_article(article: Article) -> list[str]:
         problems.append("published_at missing or not tz-aware")
     if not _aware(article.crawled_at):
         problems.append("crawled_at missing or not tz-aware")
-    if not problems and article.published_at > article.crawled_at + _FUTURE_SLACK:
-        problems.append(f"published_at in the future: {article.published_at.isoformat()}")
+    if not problems:  # before DV_PUBLISHED_FLOOR, or after the day after the fetch (never an OverflowError)
+        bad_date = published_out_of_bounds(article.published_at, floor=floor, now=article.crawled_at)
+        if bad_date:
+            problems.append(bad_date)
     if article.event_date is not None and (
         not isinstance(article.event_date, dt.date) or isinstance(article.event_date, dt.datetime)
     ):
@@ -109,14 +115,17 @@ def check_article(article: Article) -> list[str]:
 
 
 class ValidatePipeline:
+    def __init__(self, floor: dt.date | str | None = None):
+        self.floor = floor
+
     @classmethod
     def from_crawler(cls, crawler):
-        return cls()
+        return cls(floor=crawler.settings.get("DV_PUBLISHED_FLOOR") or None)
 
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        problems = check_article(item)
+        problems = check_article(item, floor=self.floor)
         if not problems:
             return item
         return PageReject(url=item.url, reason=f"invalid record: {problems[0]}", stage=STAGE_VALIDATE, at=utc_now())

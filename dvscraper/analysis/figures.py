@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dvscraper.analysis.old_data import sane_timestamps
 from dvscraper.dataset.layout import OutputLayout, parquet_files
 from dvscraper.dataset.outcomes import STAGE_SPIDER
 from dvscraper.dataset.schemas import (
@@ -51,7 +52,8 @@ def _read(folder: Path, schema: pa.Schema) -> pd.DataFrame:
     if not files:
         return pd.DataFrame(columns=schema.names)
     tables = [conform(pq.read_table(path), schema) for path in files]
-    return pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
+    table = pa.concat_tables(tables)
+    return sane_timestamps(table).to_pandas(types_mapper=pd.ArrowDtype)  # year 1 / 9999: null, no OverflowError
 
 
 def _runs(folder: Path) -> list[dict]:

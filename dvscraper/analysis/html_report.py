@@ -31,6 +31,7 @@ from dvscraper.analysis.figures import (
     read_count_values,
     reject_counts,
 )
+from dvscraper.analysis.old_data import printable
 from dvscraper.dataset.layout import TEMP_SUFFIX
 
 GROWTH_CURVES = 12  # articles with the most read-count observations
@@ -77,7 +78,7 @@ def _bar(counts: pd.Series, title: str, *, horizontal: bool = False) -> str:
     if counts.empty:
         return f'<p class="muted">{html.escape(title)}: no data.</p>'
     fig, ax = _figure(7, max(2.6, 0.32 * len(counts) + 1) if horizontal else 3.4)
-    labels = [str(k) for k in counts.index]
+    labels = [printable(k) for k in counts.index]
     if horizontal:
         ax.barh(labels[::-1], counts.values[::-1], color=COLOR)
         ax.set_xlabel("articles")
@@ -132,7 +133,7 @@ def _growth(data: OutputData) -> str:
     fig, ax = _figure(7.5, 3.8)
     for article in chosen:
         series = frame[frame["article_id"] == article].sort_values("crawled_at")
-        label = str(titles.get(article, article))[:40] if len(titles) else str(article)
+        label = printable(titles.get(article, article))[:40] if len(titles) else printable(article)
         ax.plot(series["crawled_at"], series["read_count"].astype("int64"), marker="o", markersize=3, label=label)
     ax.set_ylabel("read count")
     ax.set_title(title)
@@ -163,7 +164,8 @@ def _table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
     for record in frame.itertuples(index=False):
         cells = []
         for column, value in zip(frame.columns, record):
-            text = "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else str(value)
+            missing = value is None or (not isinstance(value, (list, tuple)) and pd.isna(value))
+            text = "" if missing else printable(value)
             if isinstance(value, (int, float)) and column in numeric and text:
                 text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
             cls = ' class="n"' if column in numeric else ""

@@ -15,6 +15,14 @@ from dvscraper.analysis.figures import (
     most_read,
     reject_counts,
 )
+from dvscraper.analysis.old_data import printable
+
+
+def _cell(value):
+    """Text as stored, shown as is: no terminal escapes (old rows), no rich markup read into it."""
+    from rich.text import Text
+
+    return Text(printable(value))
 
 
 def _count_table(title: str, counts: pd.Series, label: str, *, limit: int = 15):
@@ -24,7 +32,7 @@ def _count_table(title: str, counts: pd.Series, label: str, *, limit: int = 15):
     table.add_column(label)
     table.add_column("count", justify="right")
     for key, count in counts.head(limit).items():
-        table.add_row(str(key), f"{int(count):,}")
+        table.add_row(_cell(key), f"{int(count):,}")
     if len(counts) > limit:
         table.add_row(f"… {len(counts) - limit} more", f"{int(counts.iloc[limit:].sum()):,}")
     if counts.empty:
@@ -36,7 +44,8 @@ def build_tables(data: OutputData) -> list:
     from rich.table import Table
 
     figures = key_figures(data)
-    overview = Table(title=f"dvscraper output: {figures['output']}", title_justify="left", show_header=False)
+    overview = Table(title=f"dvscraper output: {printable(figures['output'])}", title_justify="left",
+                     show_header=False)
     overview.add_column("figure")
     overview.add_column("value", justify="right")
     reads = figures["read_counts"]
@@ -56,7 +65,7 @@ def build_tables(data: OutputData) -> list:
         ("runs", f"{figures['runs']} (last: {figures['last_run'] or '-'})"),
     ]
     for name, value in rows:
-        overview.add_row(name, value)
+        overview.add_row(name, _cell(value))
 
     coverage = Table(title="field coverage (share of articles with the field present)", title_justify="left")
     coverage.add_column("field")
@@ -69,13 +78,13 @@ def build_tables(data: OutputData) -> list:
     for column in ("read_count", "published", "title"):
         top.add_column(column, justify="right" if column == "read_count" else "left")
     for row in most_read(data.articles).itertuples():
-        top.add_row(f"{int(row.read_count):,}", str(row.published_at)[:10], str(row.title)[:80])
+        top.add_row(f"{int(row.read_count):,}", str(row.published_at)[:10], _cell(printable(row.title)[:80]))
 
     runs = Table(title="runs", title_justify="left")
     for column in ("run_id", "finish", "seconds", "pages", "articles", "duplicates", "rejects", "failures"):
         runs.add_column(column, justify="left" if column in ("run_id", "finish") else "right")
     for row in data.runs.tail(15).itertuples():
-        runs.add_row(str(row.run_id), str(row.finish_reason), f"{row.duration_s or 0:.1f}", str(row.pages_fetched),
+        runs.add_row(_cell(row.run_id), _cell(row.finish_reason), f"{row.duration_s or 0:.1f}", str(row.pages_fetched),
                      str(row.articles_written), str(row.duplicates_skipped), str(row.rejects_total),
                      str(row.failures_total))
 

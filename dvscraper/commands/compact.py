@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dvscraper.commands.options import add_output
+from dvscraper.commands.options import add_output, print_warnings
 from dvscraper.dataset.compact import compact_output
 from dvscraper.dataset.layout import OutputLayout, migrate_legacy_articles
 from dvscraper.dataset.lock import hold_output
@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if not layout.articles.is_dir():
         raise UsageError(f"{output} holds no articles/ to compact")
     lock = hold_output(output)  # raises OutputLocked (exit 1); also deletes .tmp leftovers of killed runs
+    print_warnings(lock.quarantined)  # unreadable files moved aside: the rest compacts as usual
     try:
         migrate_legacy_articles(layout.articles)  # articles/year=... of older versions
         report = compact_output(output)

@@ -3,16 +3,18 @@
 Arguments are validated up front (exit 2 with one line); the crawl itself runs in
 ``dvscraper.runs.runner`` with ``CrawlerProcess(dvscraper.settings + overrides)``, so it shares
 one configuration with ``scrapy crawl portal``. A crawl that does not finish, or that could
-fetch nothing, exits 1; a coverage alarm exits 4. The summary goes to stdout, Scrapy's log to
-stderr.
+fetch nothing, or whose rows could not all be written (``write_failed``), exits 1; a coverage
+alarm exits 4. The summary goes to stdout, Scrapy's log to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from dvscraper.commands.checks import check_days
 from dvscraper.commands.options import add_common, add_output, ensure_writable, overrides
-from dvscraper.distributed.coordination import check_redis_url, connect
+from dvscraper.distributed.claim import claim_output
+from dvscraper.distributed.coordination import check_redis_url, connect, crawl_name
 from dvscraper.errors import UsageError
 from dvscraper.spiders.params import CrawlParams
 
@@ -59,14 +61,16 @@ def run(args: argparse.Namespace) -> int:
     if args.full:
         found["DV_FULL"] = True
     if args.refresh_read_counts is not None:
-        if args.refresh_read_counts <= 0:
-            raise UsageError("--refresh-read-counts must be a positive number of days")
+        problem = check_days(args.refresh_read_counts, "--refresh-read-counts")
+        if problem:
+            raise UsageError(problem)
         found["DV_REFRESH_READ_COUNTS_DAYS"] = args.refresh_read_counts
     redis_url = args.redis_url or found.get("DV_REDIS_URL")
     if redis_url:
         found["DV_REDIS_URL"] = check_redis(redis_url)
         if args.redis_crawl:
             found["DV_REDIS_CRAWL"] = args.redis_crawl
+        claim(redis_url, params, args.redis_crawl)
     elif args.redis_crawl:
         raise UsageError("--redis-crawl needs --redis URL")
     ensure_writable(params.output)
@@ -84,3 +88,14 @@ def check_redis(url: str) -> str:
         raise UsageError(str(exc)) from None
     connect(url).close()
     return url
+
+
+def claim(url: str, params: CrawlParams, explicit: str | None) -> None:
+    """One output folder per distributed crawl: a worker with another ``--output`` is refused (exit 2)."""
+    client = connect(url)
+    try:
+        claim_output(client, crawl_name(params.start_urls, explicit), params.output)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        client.close()

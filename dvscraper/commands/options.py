@@ -1,12 +1,15 @@
 """What several commands share: the ``--log-level`` and ``-s NAME=VALUE`` options, turning
-them into Scrapy setting overrides, and checking that the output folder can be written."""
+them into Scrapy setting overrides (each value checked: ``dvscraper.commands.checks``), checking
+that the output folder can be written, and printing warning lines."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from dvscraper import settings as defaults
+from dvscraper.commands.checks import check_output_dir, check_overrides
 from dvscraper.dataset.layout import check_writable
 from dvscraper.errors import UsageError
 
@@ -42,11 +45,23 @@ def overrides(args: argparse.Namespace) -> dict:
         if not sep or not name.strip():
             raise UsageError(f"bad -s {item!r} (expected NAME=VALUE)")
         found[name.strip()] = value
+    problem = check_overrides(found)  # -s DOWNLOAD_TIMEOUT=abc: one line, not a traceback from Scrapy
+    if problem:
+        raise UsageError(problem)
     return found
 
 
 def ensure_writable(output: Path) -> None:
+    problem = check_output_dir(output)
+    if problem:
+        raise UsageError(f"cannot write to {output}: {problem}")
     try:
         check_writable(output)
     except OSError as exc:
         raise UsageError(f"cannot write to {output}: {exc.strerror or exc}") from None
+
+
+def print_warnings(lines: list[str]) -> None:
+    """One ``dvscraper: <line>`` on stderr each (unreadable Parquet files moved to ``quarantine/``)."""
+    for line in lines:
+        print(f"dvscraper: {line}", file=sys.stderr, flush=True)

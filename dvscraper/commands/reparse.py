@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dvscraper.commands.options import add_settings, ensure_writable, overrides
+from dvscraper.commands.options import add_settings, ensure_writable, overrides, print_warnings
+from dvscraper.commands.warc_checks import check_warc
+from dvscraper.dataset.lock import hold_output
 from dvscraper.errors import UsageError
 
 NAME = "reparse"
@@ -26,9 +28,19 @@ def run(args: argparse.Namespace) -> int:
     missing = [str(p) for p in archives if not p.is_file()]
     if not archives or missing:
         raise UsageError(f"no WARC file at {' '.join(missing or args.archives)}")
+    for path in archives:
+        problem = check_warc(path)
+        if problem:
+            raise UsageError(f"not a WARC file: {path} ({problem})")
     output = Path(args.output)
     ensure_writable(output)
     args.log_level = "WARNING"
-    result = reparse.reparse(archives, output, overrides=overrides(args))
+    found = overrides(args)
+    lock = hold_output(output)  # like a crawl: one writer per output folder (OutputLocked: exit 1)
+    print_warnings(lock.quarantined)
+    try:
+        result = reparse.reparse(archives, output, overrides=found)
+    finally:
+        lock.release()
     print(summary.format_summary(result), flush=True)
     return 0

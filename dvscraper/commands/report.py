@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dvscraper.commands.options import add_output
-from dvscraper.errors import UsageError
+from dvscraper.commands.options import add_output, print_warnings
+from dvscraper.dataset.lock import quarantine_with_lock
+from dvscraper.errors import UsageError, WriteFailed
 
 NAME = "report"
 
@@ -24,7 +25,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no output folder at {output}")
     from dvscraper.analysis import figures, html_report  # pandas and matplotlib: loaded only here
 
+    print_warnings(quarantine_with_lock(output))  # an unreadable file must not hide the rest
     target = Path(args.report_file) if args.report_file else output / "report.html"
-    html_report.write_report(figures.load_output(output), target)
+    if target.is_dir():
+        raise UsageError(f"cannot write the report to {target}: is a folder (give a file name)")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write the report to {target}: no folder {target.parent}")
+    data = figures.load_output(output)
+    try:
+        html_report.write_report(data, target)
+    except OSError as exc:
+        raise WriteFailed(f"cannot write the report to {target}: {exc.strerror or exc}") from None
     print(f"report: {target.resolve()}")
     return 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dvscraper.commands.options import add_output
+from dvscraper.commands.options import add_output, print_warnings
+from dvscraper.dataset.lock import quarantine_with_lock
 from dvscraper.errors import UsageError
 
 NAME = "stats"
@@ -22,5 +23,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no output folder at {output}")
     from dvscraper.analysis import figures, tables  # pandas and rich: loaded by the commands that use them
 
+    print_warnings(quarantine_with_lock(output))  # an unreadable file must not hide the rest
     tables.print_stats(figures.load_output(output))
     return 0

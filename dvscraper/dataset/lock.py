@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from dvscraper.dataset.layout import TEMP_SUFFIX, OutputLayout
+from dvscraper.dataset.quarantine import DATASETS, quarantine_unreadable
 from dvscraper.errors import OutputLocked
 
 __all__ = ["SHARE_PATIENCE", "OutputLock", "OutputLocked", "clean_temp_files", "hold_output"]
@@ -46,6 +47,7 @@ class OutputLock:
         self.shared = False
         self.first = False
         self.removed: list[Path] = []  # set by hold_output
+        self.quarantined: list[str] = []  # set by hold_output
 
     def acquire(self, *, shared: bool = False) -> OutputLock:
         """Take the lock, or raise ``OutputLocked``.
@@ -146,9 +148,27 @@ def hold_output(output: Path | str, *, shared: bool = False) -> OutputLock:
     found the folder free deletes them: anyone else's are files other workers are writing."""
     lock = OutputLock(output).acquire(shared=shared)  # raises OutputLocked
     lock.removed = clean_temp_files(output) if lock.first else []
+    lock.quarantined = []  # warning lines: unreadable Parquet files moved to quarantine/
+    if lock.first:
+        lock.quarantined = quarantine_unreadable(output)
     if shared:
         lock.share()
     return lock
+
+
+def quarantine_with_lock(output: Path | str) -> list[str]:
+    """``stats``/``report``: move the unreadable files when the output lock is free, else name them only."""
+    if not (Path(output) / "articles").exists() and not any((Path(output) / d).exists() for d in DATASETS):
+        return []
+    lock = OutputLock(output)
+    try:
+        lock.acquire()
+    except Exception:  # a crawl holds it (OutputLocked), or the folder is read-only
+        return quarantine_unreadable(output, move=False)
+    try:
+        return quarantine_unreadable(output, move=True)
+    finally:
+        lock.release()
 
 
 def clean_temp_files(output: Path | str) -> list[Path]:

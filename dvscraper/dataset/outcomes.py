@@ -11,13 +11,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["FetchFailure", "PageReject", "reason_key", "utc_now"]
+__all__ = ["WRITE_ERRORS", "WRITE_FAILED", "FetchFailure", "PageReject", "reason_key", "utc_now", "write_failed"]
 
 # Where a record was turned away.
 STAGE_SPIDER = "spider"  # the page is not an article (the parser said so)
 STAGE_NORMALIZE = "normalize"  # to_article refused the raw fields
 STAGE_VALIDATE = "validate"  # the typed record broke the contract
 STAGE_DOWNLOAD = "download"  # the page could not be fetched
+
+
+# A dataset write that failed (pipelines/write_errors.py counts them): the run's finish reason is
+# WRITE_FAILED whatever Scrapy says (runs/summary.py, runs/output_guard.py), and the crawl exits 1.
+WRITE_ERRORS = "dv/write_errors/"  # stats prefix: dv/write_errors/<what>
+WRITE_FAILED = "write_failed"
+
+
+def write_failed(stats: dict) -> bool:
+    """Did any write of the run fail (a ``dv/write_errors/`` count in its stats)?"""
+    return any(key.startswith(WRITE_ERRORS) and value for key, value in stats.items())
 
 
 def utc_now() -> dt.datetime:

@@ -82,6 +82,7 @@ class ParquetSink:
         self._open: OrderedDict[str, _OpenFile] = OrderedDict()  # LRU: last used at the end
         self._next_file = 0
         self.rows_written = 0
+        self.rows_committed = 0  # rows in files renamed to their final name: what is on disk
         self.files_written: list[Path] = []
 
     # -- public API -------------------------------------------------------------------------
@@ -169,3 +170,4 @@ class ParquetSink:
         handle.writer.close()
         os.replace(handle.tmp, handle.final)
         self.files_written.append(handle.final)
+        self.rows_committed += handle.rows

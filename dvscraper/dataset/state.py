@@ -15,13 +15,13 @@ listing stop here.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from dvscraper.dataset.layout import OutputLayout, parquet_files, read_article_ids, write_json_atomic
+from dvscraper.dataset.state_file import load_state
 from dvscraper.normalize.urls import article_id
 
 
@@ -30,10 +30,7 @@ def state_path(output: Path) -> Path:
 
 
 def read_state(output: Path) -> dict:
-    try:
-        return json.loads(state_path(output).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return load_state(state_path(output))  # a bad file is moved aside with a warning (issue 17)
 
 
 def mark_started(output: Path, run_id: str) -> None:
@@ -95,7 +92,10 @@ class CrawlPlan:
         return self.in_refresh_window(published_at)
 
     def in_refresh_window(self, published_at: dt.datetime | None) -> bool:
-        return self.refresh_since is not None and published_at is not None and published_at >= self.refresh_since
+        try:
+            return self.refresh_since is not None and published_at is not None and published_at >= self.refresh_since
+        except OverflowError:  # a teaser dated next to year 1 or 9999: not worth a refetch
+            return False
 
 
 # Failures worth another try in a later crawl (the server or the network may have recovered).

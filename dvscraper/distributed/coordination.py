@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from dvscraper.distributed.redact import mask_secrets
 from dvscraper.errors import RedisUnavailable
 
 KEY_PREFIX = "dvscraper"
@@ -43,16 +44,18 @@ BUSY_TTL_MS = 1_000  # a busy mark outlives its beat by 4 beats: idle peers can'
 
 
 def check_redis_url(url: str) -> str:
-    """Accept ``redis://``, ``rediss://`` and ``unix://`` URLs; raise ``ValueError`` otherwise."""
+    """Accept ``redis://``, ``rediss://`` and ``unix://`` URLs; raise ``ValueError`` otherwise
+    (the message shows the URL with its password masked)."""
     parts = urlsplit(url or "")
+    shown = mask_secrets(url or "")  # the URL goes into messages from here on
     if parts.scheme not in ("redis", "rediss", "unix"):
-        raise ValueError(f"bad --redis URL {url!r} (expected redis://HOST[:PORT][/DB] or unix:///path.sock)")
+        raise ValueError(f"bad --redis URL {shown!r} (expected redis://HOST[:PORT][/DB] or unix:///path.sock)")
     if parts.scheme != "unix" and not parts.hostname:
-        raise ValueError(f"bad --redis URL {url!r} (no host)")
+        raise ValueError(f"bad --redis URL {shown!r} (no host)")
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ValueError(f"bad --redis URL {url!r} (bad port)") from None
+        raise ValueError(f"bad --redis URL {shown!r} (bad port)") from None
     return url
 
 
@@ -64,7 +67,7 @@ def connect(url: str):
         client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
         client.ping()
     except (redis.RedisError, OSError, ValueError) as exc:
-        raise RedisUnavailable(f"cannot use Redis at {url}: {exc}") from None
+        raise RedisUnavailable(mask_secrets(f"cannot use Redis at {url}: {exc}")) from None
     return client
 
 
@@ -139,6 +142,8 @@ def scheduler_settings(url: str, keys: CrawlKeys) -> dict:
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_FLUSH_ON_START": False,
         "REDIS_URL": url,
+        # JSON, never pickle: a payload someone else wrote into the frontier runs nothing
+        "SCHEDULER_SERIALIZER": "dvscraper.distributed.serializer",
         "DV_COMPACT_ON_CLOSE": False,  # the last worker compacts, for all of them
     }
 

@@ -127,3 +127,28 @@ def parse_iso(text: str | None) -> dt.datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=VN_TZ)
     return value.astimezone(VN_TZ)
+
+
+# -- sane publication dates (issue 17) ----------------------------------------------------------------
+DEFAULT_PUBLISHED_FLOOR = dt.date(1995, 1, 1)  # DV_PUBLISHED_FLOOR: no Vietnamese news site is older
+FUTURE_SLACK = dt.timedelta(days=1)  # "after tomorrow": a misread date, not news from the future
+
+
+def published_out_of_bounds(published_at: dt.datetime, *, floor: dt.date | str | None = None,
+                            now: dt.datetime | None = None) -> str | None:
+    """Why ``published_at`` cannot be a publication date (before ``floor``, default 1995-01-01, or more
+    than a day after ``now``), or None. The one check for the crawl (``ValidatePipeline``) and
+    ``dvscraper parse``. Never raises ``OverflowError``: a date near year 1 or 9999 is compared in
+    local time before any time-zone arithmetic (year 1 in Asia/Ho_Chi_Minh is +07:06:30 LMT, and
+    converting it to UTC leaves the range of ``datetime``)."""
+    if isinstance(floor, str):
+        floor = dt.date.fromisoformat(floor.strip())
+    floor = floor or DEFAULT_PUBLISHED_FLOOR
+    if published_at.date() < floor:
+        return f"published_at before {floor.isoformat()}: {published_at.replace(tzinfo=None).isoformat()}"
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if published_at.year >= dt.MAXYEAR - 1 or now.year >= dt.MAXYEAR - 1:
+        return f"published_at in the future: {published_at.replace(tzinfo=None).isoformat()}"
+    if published_at > now + FUTURE_SLACK:
+        return f"published_at in the future: {published_at.isoformat()}"
+    return None

@@ -54,6 +54,13 @@ def event_date_from_lead(lead: str | None, published_at: dt.datetime | None) -> 
     year = groups.get("y") or groups.get("py")
     published_day = published_at.date()
     rel = (groups.get("rel") or groups.get("rel2") or "").lower()
+    try:
+        return _event_day(day, month, year, rel, published_day)
+    except OverflowError:  # next to year 1 or 9999: no sane event date (the publish date is refused too)
+        return None
+
+
+def _event_day(day, month, year, rel: str, published_day: dt.date) -> dt.date | None:
     if day is None:
         if not rel:
             return None  # e.g. "Ngày càng nhiều ..." / "Sáng kiến ...": no date expression

@@ -11,13 +11,18 @@ of a distributed crawl records ``finished`` only as the last worker of a crawl t
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from scrapy import signals
 
 from dvscraper import settings as defaults
 from dvscraper.dataset.lock import hold_output
+from dvscraper.dataset.outcomes import WRITE_FAILED, write_failed
+from dvscraper.dataset.quarantine import log_warnings
 from dvscraper.dataset.state import mark_finished, mark_started
+
+logger = logging.getLogger(__name__)
 
 
 class OutputGuardExtension:
@@ -29,6 +34,8 @@ class OutputGuardExtension:
         # `dvscraper crawl` took the lock (and cleaned up) before Scrapy started: ``removed`` says what.
         self.lock = None if lock_held else hold_output(self.output, shared=distributed)  # raises OutputLocked
         self.removed = removed if lock_held else len(self.lock.removed)
+        if self.lock is not None and self.lock.quarantined:
+            log_warnings(self.lock.quarantined)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -47,15 +54,22 @@ class OutputGuardExtension:
         self.output = Path(self.crawler.settings.get("DV_OUTPUT_DIR") or self.output)
         if self.removed:
             self.crawler.stats.set_value("dv/temp_files_removed", self.removed)
-        mark_started(self.output, self.run_id or "unknown")
+        try:
+            mark_started(self.output, self.run_id or "unknown")
+        except OSError as exc:  # disk full, read-only folder: one line (the writes fail the run later)
+            logger.error("cannot write %s: %s", self.output / "state.json", exc.strerror or exc)
 
     def spider_closed(self, spider, reason: str) -> None:
+        if write_failed(self.crawler.stats.get_stats()):  # rows lost: the run is not finished
+            reason = WRITE_FAILED
         if self.distributed and reason == "finished" and not self.crawler.stats.get_value("dv/crawl_finished"):
             # One worker's share is done; whether the crawl is, only its last worker knows
             # (DistributedCrawlExtension, which closes first): until it says so, not finished.
             reason = "worker_finished"
         try:
             mark_finished(self.output, self.run_id or "unknown", reason)
+        except OSError as exc:
+            logger.error("cannot write %s: %s", self.output / "state.json", exc.strerror or exc)
         finally:
             if self.lock is not None:
                 self.lock.release()

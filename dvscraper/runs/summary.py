@@ -9,6 +9,7 @@ every counter final) and writes it atomically. ``dvscraper crawl`` prints it wit
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from pathlib import Path
 
@@ -16,8 +17,11 @@ from scrapy import signals
 
 from dvscraper import settings as defaults
 from dvscraper.dataset.layout import OutputLayout, write_json_atomic
+from dvscraper.dataset.outcomes import WRITE_ERRORS, WRITE_FAILED, write_failed
 from dvscraper.dataset.schemas import SCHEMA_VERSION
 from dvscraper.runs.quality import format_quality, judge_from_settings
+
+logger = logging.getLogger(__name__)
 
 LOAD_HINT = {
     "pandas": 'pd.read_parquet("{articles}", dtype_backend="pyarrow")',
@@ -32,6 +36,8 @@ def _prefixed(stats: dict, prefix: str) -> dict[str, int]:
 
 def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, started_at: dt.datetime,
                   finished_at: dt.datetime, duration_s: float, params: dict | None = None) -> dict:
+    if write_failed(stats):  # rows that could not be written: never a finished run
+        reason = WRITE_FAILED
     layout = OutputLayout(output.resolve())
     rejects = _prefixed(stats, "dv/rejects/")
     failures = _prefixed(stats, "dv/failures/")
@@ -56,6 +62,7 @@ def build_summary(stats: dict, *, run_id: str, output: Path, reason: str, starte
         "failures_total": sum(failures.values()),
         "failures": failures,
         "retries": int(stats.get("retry/count", 0)),
+        "write_errors": _prefixed(stats, WRITE_ERRORS),
         "known_articles_at_start": int(stats.get("dv/known_articles_at_start", 0)),
         "known_skipped": int(stats.get("dv/skipped/known", 0)),  # incremental: not fetched again
         "listings_stopped_at_known": int(stats.get("dv/listings/stopped_at_known", 0)),
@@ -94,6 +101,9 @@ def format_summary(summary: dict) -> str:
                      f"{summary['distributed']['crawl']} (its share only; other workers report theirs)")
     if summary.get("out_of_range_skipped"):
         lines.append(f"  outside --since/--until: {summary['out_of_range_skipped']}")
+    if summary.get("write_errors"):
+        lines.append(f"  WRITE ERRORS:       {sum(summary['write_errors'].values())} (rows not on disk are not "
+                     f"counted above)")
     lines.append(f"  rejects:            {summary['rejects_total']}")
     lines += [f"    {count:6d}  {reason}" for reason, count in summary["rejects"].items()]
     lines.append(f"  failures:           {summary['failures_total']}")
@@ -109,6 +119,9 @@ def format_summary(summary: dict) -> str:
     ]
     lines += [f"  {name:7s} {hint.format(articles=articles)}" for name, hint in LOAD_HINT.items()]
     return "\n".join(lines)
+
+
+last_summary: dict | None = None  # the last summary built in this process (its file may be unwritable)
 
 
 class RunSummaryExtension:
@@ -154,4 +167,10 @@ class RunSummaryExtension:
             params=described,
         )
         self.summary["quality"] = judge_from_settings(self.crawler.stats.get_stats(), settings)
-        write_json_atomic(OutputLayout(output).run_summary(run_id), self.summary)
+        global last_summary
+        last_summary = self.summary
+        try:
+            write_json_atomic(OutputLayout(output).run_summary(run_id), self.summary)
+        except OSError as exc:  # disk full, read-only runs/: one line, no traceback from the signal handler
+            self.summary["summary_file"] = None
+            logger.error("cannot write the run summary to %s: %s", OutputLayout(output).runs, exc.strerror or exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from dvscraper.normalize.urls import canonical_url
 
@@ -32,6 +32,8 @@ def host_key(url: str) -> str:
         return ""
     if ":" in host:
         host = f"[{host}]"
+    elif not host.isascii():
+        host = punycode_host(host)  # what Scrapy requests (an IDN start URL is not "off-site")
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         return f"{host}:{port}"
     return host
@@ -65,9 +67,67 @@ def parse_start_urls(value: str | Iterable[str] | None) -> tuple[str, ...]:
             raise ValueError(f"bad start URL {raw!r}") from None
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise ValueError(f"start URL must be an absolute http(s) URL: {raw!r}")
-        url = canonical_url(raw)
+        # no user:password into runs/ and failures/; an IDN host as Scrapy requests it (punycode)
+        url = canonical_url(punycode_url(strip_userinfo(raw)))
         if url not in urls:
             urls.append(url)
     if not urls:
         raise ValueError("no start URL given")
     return tuple(urls)
+
+
+# -- host names that may become folder names (issue 17) ------------------------------------------
+_LABEL = r"(?!-)[a-z0-9_-]{1,63}(?<!-)"
+_HOSTNAME = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?")
+
+
+def valid_host(host: str | None) -> bool:
+    """A DNS name (letters, digits, ``-``, ``_``; labels of 1-63, no empty label: not ``..``), an IPv4
+    address or an IPv6 literal (with or without brackets)."""
+    if not host or len(host) > 253:
+        return False
+    host = host.lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    return bool(_HOSTNAME.fullmatch(host)) and not host.strip(".").replace(".", "").isdigit()
+
+
+def punycode_host(host: str) -> str:
+    """``điệnbiên.vn`` -> ``xn--inbin-ksa2y768s.vn`` (as Scrapy's request URLs spell it); unchanged
+    when ASCII or not encodable."""
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host
+
+
+def punycode_url(url: str) -> str:
+    """``https://điệnbiên.vn/x`` -> ``https://xn--inbin-ksa2y768s.vn/x`` (the host only)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host.isascii():
+        return url
+    netloc = parts.netloc
+    userinfo, _, _hostport = netloc.rpartition("@")
+    port = f":{parts.port}" if parts.port is not None else ""
+    new = punycode_host(host) + port
+    return parts._replace(netloc=f"{userinfo}@{new}" if userinfo else new).geturl()
+
+
+def strip_userinfo(url: str) -> str:
+    """``http://u:p@host/x`` -> ``http://host/x``: start URLs are stored in ``runs/`` and ``failures/``
+    without it."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))

@@ -145,9 +145,15 @@ class CrawlParams:
         return all(is_loopback(url) for url in self.start_urls)
 
     def in_range(self, published_at: dt.datetime) -> bool:
-        if self.since is not None and published_at < self.since:
-            return False
-        return self.until is None or published_at < self.until
+        try:
+            if self.since is not None and published_at < self.since:
+                return False
+            return self.until is None or published_at < self.until
+        except OverflowError:  # a date next to year 1 or 9999 (a UTC bound): ValidatePipeline refuses it
+            return True
 
     def before_since(self, published_at: dt.datetime | None) -> bool:
-        return self.since is not None and published_at is not None and published_at < self.since
+        try:
+            return self.since is not None and published_at is not None and published_at < self.since
+        except OverflowError:
+            return False

@@ -38,10 +38,13 @@ from dvscraper.middlewares.host_limit import total_concurrency
 from dvscraper.normalize.dates import parse_published
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import extract_article, parse_listing
+from dvscraper.parse.limits import check_page_limits, limits_from_settings
 from dvscraper.records import NotAnArticle
 from dvscraper.sites import download_slots, fixed_delay_hosts
 from dvscraper.sites.hosts import host_key
+from dvscraper.spiders.budget import ParseTimeout, parse_budget
 from dvscraper.spiders.failures import describe_failure
+from dvscraper.spiders.oversize import oversized
 from dvscraper.spiders.params import CrawlParams
 
 ARTICLE_PRIORITY = 100
@@ -65,6 +68,10 @@ class PortalSpider(scrapy.Spider):
         self.link_extractor = LinkExtractor(unique=True)
         self.pages_seen = 0
         self.plan = CrawlPlan()  # incremental decisions (dvscraper/dataset/state.py), loaded in from_crawler
+        # bounded work per page (dvscraper/parse/limits.py, spiders/budget.py); from settings in from_crawler
+        self._check_page = check_page_limits
+        self.page_limits: dict = {}
+        self.parse_time_budget = defaults.DV_PARSE_TIME_BUDGET
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -84,6 +91,8 @@ class PortalSpider(scrapy.Spider):
             )
         params = cls.push_settings(params, settings)
         spider = super().from_crawler(crawler, *args, params=params, **kwargs)
+        spider.page_limits = limits_from_settings(settings)
+        spider.parse_time_budget = settings.getfloat("DV_PARSE_TIME_BUDGET", defaults.DV_PARSE_TIME_BUDGET)
         refresh = settings.get("DV_REFRESH_READ_COUNTS_DAYS")
         spider.plan = CrawlPlan.load(params.output, full=settings.getbool("DV_FULL", defaults.DV_FULL),
                                      refresh_days=float(refresh) if refresh not in (None, "") else None)
@@ -188,11 +197,22 @@ class PortalSpider(scrapy.Spider):
             yield FetchFailure(url=response.url, kind="non_html", reason=f"not HTML: {content_type}",
                                status=response.status, at=now)
             return
-        try:
-            raw = extract_article(html.text, html.url, profile=self.profile_for(html.url))
-        except NotAnArticle as exc:
+        refused = self._check_page(response.body, **self.page_limits)
+        if refused is None:
+            try:
+                with parse_budget(self.parse_time_budget):
+                    raw = extract_article(html.text, html.url, profile=self.profile_for(html.url))
+            except ParseTimeout as exc:
+                refused = exc.reason
+            except NotAnArticle as exc:
+                raw = exc
+        if refused is not None:  # pathological page: neither read as an article nor routed as a listing
+            self._inc("dv/pages/refused")
+            yield PageReject(url=html.url, reason=refused, stage=STAGE_SPIDER, at=now)
+            return
+        if isinstance(raw, NotAnArticle):
             self._inc("dv/pages/not_article")
-            yield PageReject(url=html.url, reason=exc.reason, stage=STAGE_SPIDER, at=now)
+            yield PageReject(url=html.url, reason=raw.reason, stage=STAGE_SPIDER, at=now)
             yield from self.route_listing(html)
             return
         self._inc("dv/pages/article")
@@ -210,7 +230,13 @@ class PortalSpider(scrapy.Spider):
         """Follow a non-article page's teasers, its next page and its in-host links."""
         if not self._budget_left():
             return
-        listing = parse_listing(response.text, response.url, profile=self.profile_for(response.url))
+        try:
+            with parse_budget(self.parse_time_budget):
+                listing = parse_listing(response.text, response.url, profile=self.profile_for(response.url))
+        except ParseTimeout as exc:
+            self._inc("dv/pages/refused")
+            yield PageReject(url=response.url, reason=exc.reason, stage=STAGE_SPIDER, at=utc_now())
+            return
         depth = response.meta.get("dv_listing_depth", 0)
         params = self.params
         known: set[str] = {canonical_url(response.url)}
@@ -272,6 +298,8 @@ class PortalSpider(scrapy.Spider):
         """Errback: record the failed request (after retries) with a reason."""
         request = getattr(failure, "request", None)
         kind, reason, status = describe_failure(failure.value)
+        if kind == "cancelled" and oversized(request):  # an endless body: not worth another try
+            kind, reason = "too_large", "too large: the body grew past DOWNLOAD_MAXSIZE (no Content-Length)"
         url = request.url if request is not None else "?"
         yield FetchFailure(url=url, kind=kind, reason=reason, status=status, at=utc_now())
 
