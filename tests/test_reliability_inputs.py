@@ -352,8 +352,6 @@ def test_case16_a_fractional_read_count_is_never_truncated():
     assert parse_vn_int("1.053") == 1053
 
 
-@pytest.mark.xfail(strict=True, reason="the lead's parser: dvscraper/parse/meta_line.py _READ takes '12' of "
-                                       "'12.5' (see docs/RELIABILITY.md); remove this mark with that fix")
 def test_case16_a_fractional_read_count_on_a_page_is_null(tmp_path, capsys):
     text = ARTICLE.read_text(encoding="utf-8").replace("Lượt đọc: 274", "Lượt đọc: 12.5")
     path = tmp_path / "p.html"

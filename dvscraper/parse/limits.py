@@ -10,18 +10,22 @@ regular-expression passes in C, no tree) that returns why a page is refused, or 
   hold that many (``2 * max`` bytes: a name and a separator each) are looked at, so an ordinary
   page costs one search that finds nothing.
 
-Pure: the crawl (``PortalSpider.parse_page``, settings ``DV_PAGE_MAX_BYTES``,
-``DV_PAGE_MAX_ELEMENTS``, ``DV_PAGE_MAX_ATTRIBUTES``) and ``dvscraper parse`` call it; the parser
-may call it too.
+Pure: ``parse_article`` and ``parse_listing`` call it with the defaults, the crawl
+(``PortalSpider.parse_page``) with the settings ``DV_PAGE_MAX_BYTES``, ``DV_PAGE_MAX_ELEMENTS``,
+``DV_PAGE_MAX_ATTRIBUTES``.
 """
 
 from __future__ import annotations
 
 import re
 
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024  # an article page is ~100 kB
-DEFAULT_MAX_ELEMENTS = 200_000  # a long listing page has a few thousand
-DEFAULT_MAX_ATTRIBUTES = 256  # per element; real markup has a handful
+from dvscraper import settings as defaults
+
+# One source for each default: dvscraper/settings.py (an article page is ~100 kB, a long listing
+# has a few thousand elements, real markup a handful of attributes per element).
+DEFAULT_MAX_BYTES = defaults.DV_PAGE_MAX_BYTES
+DEFAULT_MAX_ELEMENTS = defaults.DV_PAGE_MAX_ELEMENTS
+DEFAULT_MAX_ATTRIBUTES = defaults.DV_PAGE_MAX_ATTRIBUTES
 
 _START_TAG = re.compile(rb"<[A-Za-z]")
 _QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")

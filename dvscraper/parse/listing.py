@@ -23,6 +23,7 @@ from dvscraper.parse.blocks import IMAGE_TAGS, Line, below, flatten, holds_image
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture
 from dvscraper.parse.labels import FOLDED_MORE, FOLDED_NEXT, MORE_LINK_TEXTS, label_key
+from dvscraper.parse.limits import check_page_limits
 from dvscraper.parse.profile import SiteProfile
 from dvscraper.records import ListingItem, ListingPage, NotAnArticle
 
@@ -35,8 +36,12 @@ _MAX_NEXT_CHARS = max(map(len, FOLDED_NEXT))
 _ASSET = re.compile(r"\.(?:jpe?g|png|gif|webp|pdf|docx?|xlsx?|zip|rar|mp4|mp3)(?:$|\?)", re.I)
 
 
-def parse_listing(html: bytes | str, url: str, *, profile: SiteProfile | None = None) -> ListingPage:
-    """The listing's own teasers (absolute URLs) and ``next_page`` (None on the last page)."""
+def parse_listing(html: bytes | str, url: str, *, profile: SiteProfile | None = None,
+                  limits: dict | None = None) -> ListingPage:
+    """The listing's own teasers (absolute URLs) and ``next_page`` (None on the last page); a page
+    over the size limits (``limits``: ``check_page_limits`` keywords) lists nothing."""
+    if check_page_limits(html, **(limits or {})):
+        return ListingPage(url=canonical_url(url), items=[], next_page=None)
     try:
         page = load_page(html)
     except NotAnArticle:

@@ -232,7 +232,8 @@ class PortalSpider(scrapy.Spider):
             return
         try:
             with parse_budget(self.parse_time_budget):
-                listing = parse_listing(response.text, response.url, profile=self.profile_for(response.url))
+                listing = parse_listing(response.text, response.url, profile=self.profile_for(response.url),
+                                        limits=self.page_limits)
         except ParseTimeout as exc:
             self._inc("dv/pages/refused")
             yield PageReject(url=response.url, reason=exc.reason, stage=STAGE_SPIDER, at=utc_now())
