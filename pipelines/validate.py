@@ -14,13 +14,10 @@ from urllib.parse import urlsplit
 
 from dvscraper.dataset.outcomes import STAGE_VALIDATE, PageReject, utc_now
 from dvscraper.normalize.dates import published_out_of_bounds
-from dvscraper.normalize.text import fold
 from dvscraper.normalize.urls import article_id, canonical_url, site_of
-from dvscraper.parse.labels import SITE_NAMES
 from dvscraper.records import Article, Image
 from dvscraper.sites.hosts import valid_host
 
-_SITE_NAME_KEYS = frozenset(fold(name) for name in SITE_NAMES)
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _INT32_MAX = 2**31 - 1
 _INT64_MAX = 2**63 - 1
@@ -71,8 +68,6 @@ def check_article(article: Article, *, floor: dt.date | str | None = None) -> li
         problems.append("site does not match the url host")
     elif not valid_host(article.site):  # ".." would become a folder name (articles/../)
         problems.append(f"url host is not a host name: {article.site!r}")
-    if fold(article.title) in _SITE_NAME_KEYS:
-        problems.append("title is the site name")
 
     if not _aware(article.published_at):
         problems.append("published_at missing or not tz-aware")

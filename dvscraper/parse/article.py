@@ -266,11 +266,21 @@ def _reads_as_lead(line: Line, following: Line | None) -> bool:
     if following.element is element:
         return False  # <br>-split chunks of one block
     same_place = (
-        following.element.getparent() is element.getparent()
+        _slot(following.element).getparent() is _slot(element).getparent()
         and following.tag == line.tag
         and following.element.get("class") == element.get("class")
     )
     return not same_place
+
+
+def _slot(el):
+    """The outermost wrapper that holds ``el`` alone (``<div class="col"><p>...</p></div>``): where
+    the paragraph stands among its siblings, however each one is wrapped."""
+    parent = el.getparent()
+    while parent is not None and len(parent) == 1 and not (parent.text or "").strip() \
+            and parent.tag not in ("body", "html", "td", "li"):
+        el, parent = parent, parent.getparent()
+    return el
 
 
 def _reads_as_heading(line: Line) -> bool:

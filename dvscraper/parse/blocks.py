@@ -255,6 +255,9 @@ class Flattener:
                 continue
             elif tag in IMAGE_TAGS:
                 has_text = any(not text.isspace() for text, _ in segments)
+                if _inline_icon(el, has_text):
+                    leave_out()  # an emoji, an icon or a tracking pixel: no photo, and no break of its line
+                    continue
                 if started:
                     if has_text:
                         flush()
@@ -361,6 +364,21 @@ def _data_table(table) -> bool:
     if len(rows) < 2 or max(len(_cells(row)) for row in rows) < 2:
         return False
     return len(text_of(table)) < 8000
+
+
+_ICON_FILE = re.compile(r"(?:icon|emoji|smiley|pixel|spacer|blank|bullet|arrow|dot)[\w-]*\.\w+$|^data:", re.I)
+
+
+def _inline_icon(img, in_text: bool) -> bool:
+    """A picture that is no photo: tiny by its declared size (anywhere), or, inside a line of
+    text, an icon, emoji or pixel by its file (lazy photos keep their real file elsewhere)."""
+    for name in ("width", "height"):
+        value = (img.get(name) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) <= 32:
+            return True
+    if not in_text or any(img.get(attr) for attr in _LAZY_SRC):
+        return False
+    return bool(_ICON_FILE.search((img.get("src") or "").strip()))
 
 
 # Lazy-loading attributes hold the real photo; ``src`` then holds a placeholder.

@@ -240,7 +240,7 @@ def trim_to_article(items: list, container, roots: set, url: str) -> list:
         if first:
             kept.extend(segment)
             first = False
-        elif _continues(segment, kept):
+        elif _continues(segment, kept, container):
             kept.extend(segment)
         else:
             if not any(isinstance(i, Line) and reads_as_byline(i) for i in kept[-2:]):
@@ -349,17 +349,24 @@ def _within(el, block) -> bool:
     return el is block or any(a is block for a in el.iterancestors())
 
 
-def _continues(segment: list, kept: list) -> bool:
+def _continues(segment: list, kept: list, container) -> bool:
     """Does a run of text after a box go on with the article: a real paragraph that stands
-    beside the article's paragraphs (the same parent, or the same <br>-split block)?"""
+    beside the article's paragraphs (the same parent, the same <br>-split block, or inside the
+    block that holds them all, however each is wrapped)? After the lead alone, any real
+    paragraph does: an article does not end at its lead."""
     parents = _paragraph_parents(kept)
-    if not parents:
+    if len(parents) <= 1:
         return any(is_real_paragraph(i) for i in segment)
     elements = {item.element for item in kept if is_real_paragraph(item)}
     parent_set = set(parents)
+    block = _body_block(kept)
+    if block is container or block is None or block.tag in ("body", "html"):
+        block = None
     for item in segment:
-        if is_real_paragraph(item) and item.element is not None:
+        if is_real_paragraph(item) and item.element is not None and not is_dated_item(item):
             if item.element in elements or item.element.getparent() in parent_set:
+                return True
+            if block is not None and _within(item.element, block):
                 return True
     return False
 

@@ -21,8 +21,19 @@ _MAX_BYLINE_WORDS = 14
 _MAX_BYLINE_CHARS = 120
 
 
+_SOURCE_WORD = re.compile(r"^\(?\s*(?:theo|nguồn)\s*(:)?\s*(\S+)", re.I)
+
+
 def is_credit(text: str) -> bool:
-    return bool(_CREDIT.match(text))
+    """A role label and a colon ("Tin, ảnh: X"), or a source: "Theo X" / "Nguồn: X" / "Nguồn X" where
+    X is a name or a domain ("Theo kế hoạch, ..." and "Nguồn kinh phí" open sentences, not credits)."""
+    if not _CREDIT.match(text):
+        return False
+    source = _SOURCE_WORD.match(text)
+    if source is None:
+        return True
+    colon, word = source.groups()
+    return bool(colon) or word[:1].isupper() or word[:1].isdigit() or "." in word
 
 
 def reads_as_byline(line: Line) -> bool:

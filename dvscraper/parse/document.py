@@ -253,6 +253,40 @@ def clean_tree(root: etree._Element) -> None:
                             continue
 
 
+_HIDDEN = etree.XPath("//*[@hidden or contains(@style, 'display') or contains(@style, 'visibility')]")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Elements that only hint where a word may break: their text is the word's (``<wbr>`` is
+# not void to libxml2, which then wraps the rest of the line in it).
+_BREAK_HINTS = ("wbr", "nobr")
+
+
+def _tidy(root: etree._Element) -> None:
+    """Remove what a reader never sees: scripts and the like, and elements hidden by the
+    ``hidden`` attribute or an inline ``display: none`` / ``visibility: hidden`` (a hidden
+    copy of a meta line or a title must not stand for the page's own); unwrap ``<wbr>``."""
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    for el in _HIDDEN(root):
+        if el.tag in ("html", "body"):
+            continue
+        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+            _remove_keep_tail(el)
+    etree.strip_tags(root, *_BREAK_HINTS)
+
+
+def _remove_keep_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
 def _parse_utf8(data: bytes) -> etree._Element | None:
     """The tree of UTF-8 bytes, or None where ``_parse`` of their text should decide."""
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, encoding="utf-8")
@@ -262,7 +296,7 @@ def _parse_utf8(data: bytes) -> etree._Element | None:
         return None
     if root is None:
         return None
-    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    _tidy(root)
     return root
 
 
@@ -278,5 +312,5 @@ def _parse(text: str) -> etree._Element:
         raise NotAnArticle(f"{REASON_NO_META_TIME}: unparseable page ({exc})") from None
     if root is None:
         raise NotAnArticle(f"{REASON_NO_META_TIME}: empty page")
-    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    _tidy(root)
     return root
