@@ -91,6 +91,11 @@ def holds(el, tag: str) -> bool:
     return False
 
 
+def photos(el) -> list:
+    """The pictures below ``el`` that may be photos (no tiny pixel or icon), in document order."""
+    return [img for img in below(el, *IMAGE_TAGS) if not _inline_icon(img, False)]
+
+
 def holds_image(el) -> bool:
     """Is there a photo element below ``el``?"""
     return any(x is not el for x in el.iter(*IMAGE_TAGS))
@@ -302,7 +307,7 @@ class Flattener:
     def _image_table(table) -> bool:
         """A small table that frames images with their captions: each row of images is
         followed by a row of captions, one cell per image (one column, or side by side)."""
-        images = below(table, *IMAGE_TAGS)
+        images = photos(table)
         if not images or len(images) > 4 or holds(table, "table"):
             return False
         rows = _ROWS(table)
@@ -316,15 +321,15 @@ class Flattener:
             # figcaption, or failing that any text the figure holds (<p class="caption">)
             parts = below(el, "figcaption") or [el]
             caption = collapse(" ".join(text_of(c) for c in parts)) or None
-            self._frame(below(el, *IMAGE_TAGS), [caption])
+            self._frame(photos(el), [caption])
             return
         rows = _ROWS(el)
         pending: list = []  # image cells of the last row of images
         for row in rows:
             cells = _cells(row)
-            if holds_image(row):
+            if photos(row):
                 self._frame([img for cell in pending for img in cell], [None] * len(pending))
-                pending = [images for images in (below(cell, *IMAGE_TAGS) for cell in cells) if images]
+                pending = [images for images in (photos(cell) for cell in cells) if images]
                 continue
             texts = [collapse(text_of(cell)) or None for cell in cells]
             if pending and len(texts) == len(pending):
