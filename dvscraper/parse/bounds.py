@@ -362,11 +362,16 @@ def _continues(segment: list, kept: list, container) -> bool:
     block = _body_block(kept)
     if block is container or block is None or block.tag in ("body", "html"):
         block = None
+    # the body split into sibling parts of one kind (<section class="part"> ... <section class="part">)
+    parts = {(p.getparent(), p.tag, p.get("class")) for p in parent_set if p.getparent() is not None}
     for item in segment:
         if is_real_paragraph(item) and item.element is not None and not is_dated_item(item):
-            if item.element in elements or item.element.getparent() in parent_set:
+            parent = item.element.getparent()
+            if item.element in elements or parent in parent_set:
                 return True
             if block is not None and _within(item.element, block):
+                return True
+            if parent is not None and (parent.getparent(), parent.tag, parent.get("class")) in parts:
                 return True
     return False
 

@@ -12,6 +12,7 @@ from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, collapsed_text_within, text_of, text_within
 from dvscraper.normalize.urls import absolute_url, canonical_url
 from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below, holds
+from dvscraper.parse.byline import is_credit
 from dvscraper.parse.labels import (
     FOLDED_HOME,
     FOLDED_RELATED,
@@ -515,6 +516,7 @@ def related_regions(page, container, meta_el) -> list:
             and parent is not container
             and parent not in meta_ancestors
             and _link_density(parent) >= _LINK_DENSE
+            and not _holds_article_text(parent, region)
         ):
             region, parent = parent, parent.getparent()
         regions.append(region)
@@ -524,6 +526,23 @@ def related_regions(page, container, meta_el) -> list:
                     break
                 regions.append(sibling)
     return regions
+
+
+def _holds_article_text(parent, region) -> bool:
+    """Does ``parent`` hold, beside ``region``, a credit line or a paragraph of prose (the
+    article's byline or text in the same wrapper as a related box)?"""
+    for child in parent:
+        if child is region or child.tag.__class__ is not str:
+            continue
+        shown = collapse(text_of(child))
+        if not shown:
+            continue
+        if is_credit(shown):
+            return True
+        linked = sum(len(text_of(a).split()) for a in child.iter("a"))
+        if len(shown.split()) - linked >= 12:
+            return True
+    return False
 
 
 def _link_density(el) -> float:
