@@ -123,3 +123,35 @@ def test_installed_demo_crawls_the_bundled_replay_from_an_empty_folder(installed
     files = sorted((work / "out" / "articles").rglob("*.parquet"))
     assert files
     assert sum(pq.read_metadata(f).num_rows for f in files) == n
+
+
+def _metadata(wheel: Path):
+    from email.parser import Parser
+
+    archive = zipfile.ZipFile(wheel)
+    (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    return Parser().parsestr(archive.read(name).decode("utf-8")), archive.namelist()
+
+
+def test_the_distribution_is_mit_licensed_and_carries_the_license(dists):
+    metadata, names = _metadata(dists["wheel"])
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    with tarfile.open(dists["sdist"]) as archive:
+        assert any(name.endswith("/LICENSE") and name.count("/") == 1 for name in archive.getnames())
+
+
+def test_the_classifiers_are_real_and_match_requires_python(dists):
+    trove = pytest.importorskip("trove_classifiers")
+    metadata, _ = _metadata(dists["wheel"])
+    classifiers = metadata.get_all("Classifier")
+    assert classifiers and set(classifiers) <= trove.classifiers, set(classifiers) - trove.classifiers
+    assert not [c for c in classifiers if c.startswith("License ::")], "the license is the SPDX expression"
+    assert "Framework :: Scrapy" in classifiers
+    minimum = metadata["Requires-Python"].removeprefix(">=")
+    prefix = "Programming Language :: Python :: 3."
+    versions = sorted((c.rsplit(" :: ", 1)[1] for c in classifiers if c.startswith(prefix)),
+                      key=lambda v: tuple(map(int, v.split("."))))
+    assert versions[0] == minimum, (versions, minimum)
