@@ -23,7 +23,7 @@ dvscraper crawls the news portal of the Điện Biên Provincial Party Committee
 
 EPILOG = """\
 `dvscraper COMMAND --help` shows a command's options.
-exit codes: 0 done, 1 the crawl failed, 2 bad arguments or unreadable input,
+exit codes: 0 done, 1 the crawl failed (or its output is in use), 2 bad arguments or unreadable input,
 3 not an article (parse), 4 the coverage alarm (crawl), 130 interrupted."""
 
 
