@@ -21,17 +21,37 @@ from dvscraper.errors import EXIT_INTERRUPTED, CrawlFailed, DvscraperError, Usag
 COMMANDS = {module.NAME: module for module in (parse, crawl, demo, stats, report, reparse, compact)}
 
 
+DESCRIPTION = """\
+dvscraper crawls the news portal of the Điện Biên Provincial Party Committee
+(dienbien.dcs.vn), extracts every article into a typed record and writes Parquet datasets."""
+
+EPILOG = """\
+`dvscraper COMMAND --help` shows a command's options.
+exit codes: 0 done, 1 the crawl failed (or its output is in use), 2 bad arguments or unreadable input,
+3 not an article (parse), 4 the coverage alarm (crawl), 130 interrupted."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse prints usage + exits 2; keep it to one line
-        raise UsageError(f"{self.prog.split()[-1]}: {message}")
+        if message == "the following arguments are required: COMMAND":
+            message = f"a command is needed: {', '.join(COMMANDS)} (see dvscraper --help)"
+        command = self.prog.split()[-1]
+        # main() puts "dvscraper: " before every message; a command's own errors also name it
+        raise UsageError(message if command == "dvscraper" else f"{command}: {message}")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="dvscraper", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="dvscraper", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                       title="commands", metavar="COMMAND")
     for module in COMMANDS.values():
         module.add_parser(subparsers)
+    for choice in subparsers._choices_actions:  # `dvscraper COMMAND --help` opens with the command's summary
+        command = subparsers.choices[choice.dest]
+        if command.description is None and choice.help:
+            command.description = choice.help[0].upper() + choice.help[1:] + "."
     return parser
 
 

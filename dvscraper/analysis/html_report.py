@@ -44,10 +44,13 @@ h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2.2rem;b
 .sub{color:#4a5568;margin-top:0} .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
 .card{border:1px solid #e2e8f0;border-radius:6px;padding:.6rem 1rem;min-width:150px}
 .card b{display:block;font-size:1.35rem} .card span{color:#4a5568;font-size:.85rem}
-table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto}
+.scroll{max-width:100%;overflow-x:auto;margin:.5rem 0}
+table{border-collapse:collapse;font-size:.88rem}
 td,th{border-bottom:1px solid #edf2f7;padding:.25rem .6rem;
-text-align:left;vertical-align:top} th{background:#f7fafc} td.n{text-align:right;font-variant-numeric:tabular-nums}
-img{max-width:100%;height:auto} .grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+text-align:left;vertical-align:top} th{background:#f7fafc;white-space:nowrap}
+td{max-width:36rem;overflow-wrap:anywhere} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+img{max-width:100%;height:auto} .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem}
+.grid>*{min-width:0}
 .muted{color:#718096}
 """
 
@@ -63,12 +66,19 @@ def _figure(width: float = 7.0, height: float = 3.4):
     return fig, ax
 
 
+def _counts_on(axis) -> None:
+    """An axis of counts: whole-number ticks only (no 0.5 article)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _png(fig, alt: str) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
     fig.tight_layout()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", bbox_inches="tight")  # legends placed outside the axes stay in the image
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
@@ -82,9 +92,11 @@ def _bar(counts: pd.Series, title: str, *, horizontal: bool = False) -> str:
     if horizontal:
         ax.barh(labels[::-1], counts.values[::-1], color=COLOR)
         ax.set_xlabel("articles")
+        _counts_on(ax.xaxis)
     else:
         ax.bar(labels, counts.values, color=COLOR)
         ax.set_ylabel("articles")
+        _counts_on(ax.yaxis)
         step = max(1, len(labels) // 24)
         ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=60, ha="right", fontsize=8)
     ax.set_title(title)
@@ -99,6 +111,7 @@ def _histogram(values: pd.Series) -> str:
     ax.hist(values.to_numpy(), bins=min(40, max(5, len(values) // 5)), color=COLOR)
     ax.set_xlabel("read count")
     ax.set_ylabel("articles")
+    _counts_on(ax.yaxis)
     ax.set_title(title)
     return _png(fig, title)
 
@@ -130,14 +143,16 @@ def _growth(data: OutputData) -> str:
         return (f'<p class="muted">{title}: every article was observed once so far '
                 f"({len(frame):,} observations); curves appear after a refetch.</p>")
     titles = data.articles.set_index("article_id")["title"].astype("object") if not data.articles.empty else {}
-    fig, ax = _figure(7.5, 3.8)
+    fig, ax = _figure(9.5, 3.8)
     for article in chosen:
         series = frame[frame["article_id"] == article].sort_values("crawled_at")
         label = printable(titles.get(article, article))[:40] if len(titles) else printable(article)
         ax.plot(series["crawled_at"], series["read_count"].astype("int64"), marker="o", markersize=3, label=label)
     ax.set_ylabel("read count")
+    _counts_on(ax.yaxis)
     ax.set_title(title)
-    ax.legend(fontsize=6, loc="upper left")
+    # beside the plot, not over the curves
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, frameon=False)
     fig.autofmt_xdate()
     return _png(fig, title)
 
@@ -150,6 +165,7 @@ def _runs_plot(runs: pd.DataFrame) -> str:
     labels = [str(r)[:15] for r in runs["run_id"]]
     ax.bar(labels, runs["articles_written"].fillna(0).astype(int), color=COLOR)
     ax.set_ylabel("articles written")
+    _counts_on(ax.yaxis)
     ax.set_title(title)
     step = max(1, len(labels) // 20)
     ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=60, ha="right", fontsize=7)
@@ -171,7 +187,7 @@ def _table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
             cls = ' class="n"' if column in numeric else ""
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class=\"scroll\"><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
 def _counts_table(counts: pd.Series, label: str) -> str:

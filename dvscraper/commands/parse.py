@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from dvscraper.commands.checks import check_page_url
+from dvscraper.commands.page_url import listing_url
 from dvscraper.errors import NotArticleInput, UsageError
 from dvscraper.normalize.dates import published_out_of_bounds
 from dvscraper.normalize.urls import canonical_url
@@ -27,7 +28,8 @@ NAME = "parse"
 def add_parser(commands) -> None:
     parse = commands.add_parser(NAME, help="print the record of one saved page as JSON")
     parse.add_argument("file", help="saved HTML file ('-' for standard input)")
-    parse.add_argument("--url", help="the page's URL (default: a file:// URL)")
+    parse.add_argument("--url", help="the page's URL (default: a file:// URL; --listing: the page's <base href>, "
+                                     "canonical link or og:url)")
     parse.add_argument("--listing", action="store_true", help="parse as a listing page")
 
 
@@ -47,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "file:///dev/stdin")
     if not html.strip():
         raise UsageError(f"cannot read {args.file}: empty file")
+    if args.listing and not args.url:
+        url = listing_url(html, url)  # <base href>, canonical link or og:url; else --url is needed
     try:
         canonical_url(url)
     except ValueError as exc:

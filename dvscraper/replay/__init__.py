@@ -30,7 +30,12 @@ from dvscraper.replay.fixture_site import FixtureSite
 from dvscraper.replay.generated import GeneratedSite, make_theme
 from dvscraper.replay.variants import with_template_variant
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+# The pages served: dvscraper/replay/fixtures, a link to the repository's fixtures/ in a checkout and a
+# folder of package data in an install; a checkout without symbolic links (the link is then a file)
+# reads fixtures/ itself.
+_PACKAGED_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEFAULT_FIXTURES = (_PACKAGED_FIXTURES.resolve() if _PACKAGED_FIXTURES.is_dir()
+                    else Path(__file__).resolve().parents[2] / "fixtures")
 STARTUP_TIMEOUT = 30.0
 DEFAULT_THEMED_ARTICLES = 60  # --theme without --generate
 

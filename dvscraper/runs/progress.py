@@ -23,6 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from dvscraper import settings as defaults
+from dvscraper.runs.console_log import log_through, restore
 from dvscraper.runs.quality import REJECTED_ARTICLES
 
 
@@ -71,6 +72,7 @@ class ProgressExtension:
         self._loop = None
         self._progress = None
         self._task = None
+        self._logs: list = []  # log handlers printing through the live console (runs/console_log.py)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -113,6 +115,7 @@ class ProgressExtension:
         if self._progress is not None:
             self._progress.update(self._task, completed=figures["pages"], **_fields(figures, self.max_pages))
             self._progress.stop()
+            restore(self._logs)
         else:
             self._write(format_progress(figures, done=True))
 
@@ -136,6 +139,7 @@ class ProgressExtension:
         self._task = self._progress.add_task("crawl", total=self.max_pages, completed=0,
                                              **_fields(progress_figures({}, 0.0), self.max_pages))
         self._progress.start()
+        self._logs = log_through(console, self.stream)  # log records above the live line, not through it
 
 
 def _fields(figures: dict, max_pages: int | None = None) -> dict:

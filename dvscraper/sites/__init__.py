@@ -25,10 +25,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dvscraper.parse.profile import BUNDLED_SITES, SELECTOR_FIELDS, SiteProfile, toml_module
+from dvscraper.parse.profile import SELECTOR_FIELDS, SiteProfile, toml_module
 from dvscraper.sites.hosts import host_key, parse_start_urls
 
 DEFAULT_SITE = "dienbien"
@@ -90,13 +91,15 @@ class Site:
 
 
 # -- loading ------------------------------------------------------------------------------------
+# The bundled profiles are read as package resources, so they load from a zipped egg too (Scrapyd).
 def bundled_names() -> list[str]:
-    return sorted(p.stem for p in BUNDLED_SITES.glob("*.toml"))
+    return sorted(entry.name.removesuffix(".toml") for entry in files(__name__).iterdir()
+                  if entry.name.endswith(".toml") and entry.is_file())
 
 
 def load_site(name: str) -> Site:
     """A bundled profile by name."""
-    path = BUNDLED_SITES / f"{name}.toml"
+    path = files(__name__) / f"{name}.toml"
     if not _NAME.match(name or "") or not path.is_file():
         raise ValueError(f"unknown site {name!r} (bundled: {', '.join(bundled_names())})")
     data = _read(path)
