@@ -85,7 +85,7 @@ def test_case14_the_bound_is_on_by_default_and_in_the_cron_example(repo_root):
     assert 0 < settings.getint("DV_MAX_PAGES_PER_PATTERN") <= 10_000
     assert settings.getint("DV_MAX_PAGES_PER_RUN") > 0
     cron = [line for line in (repo_root / "README.md").read_text(encoding="utf-8").splitlines()
-            if line.startswith("30 2 * * *")]
+            if line.strip().startswith("30 2 * * *")]
     assert cron and all("--max-pages" in line for line in cron)
 
 
