@@ -97,3 +97,12 @@ def test_listing_fields_complete(case: Case, profile: str) -> None:
     assert list(actual) == list(LISTING_FIELDS)
     for item in actual["items"]:
         assert list(item) == list(LISTING_ITEM_FIELDS)
+
+
+def test_a_page_whose_only_headline_links_are_its_breadcrumb_lists_nothing():
+    """(found by the robustness suite) every link skipped as the trail leaves no group at all."""
+    from dvscraper import parse_listing
+
+    html = ('<html><body><div class="bc"><a href="/">Trang chủ</a> &gt; <a href="/T/TIN-TUC">Tin tức sự kiện'
+            ' trong tỉnh</a></div><a href="/T/X?PageIndex=2">2</a></body></html>').encode()
+    assert parse_listing(html, "https://dienbien.dcs.vn/T/X").items == []

@@ -102,6 +102,8 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
         richness = [_richness(el, text) for el, _, text in members]
         scored.append((sum(r * r for r in richness), sum(richness), parent, members))
     scored.sort(key=lambda s: s[0], reverse=True)
+    if not scored:
+        return []  # every headline link was the breadcrumb's
     if pager:  # the page's own list shares its column with the pager: a side list meets it higher up
         depth = {parent: _shared_depth(parent, pager[0]) for _, _, parent, _ in scored}
         nearest = max(depth.values())
