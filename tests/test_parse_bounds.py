@@ -96,4 +96,4 @@ def test_dated_items(text, dated):
     ("Bản quyền tác giả được bảo hộ theo luật, hội nghị nhấn mạnh.", False),
 ])
 def test_print_footer_lines(text, footer):
-    assert names_page_address(Line(text=text, element=None, tag="div"), URL) is footer
+    assert names_page_address(Line(text=text, element=None, tag="div")) is footer

@@ -569,7 +569,7 @@ MINIMAL = {
         _page(f'<div class="detail">{_HEAD}<h2>{_H2_LEAD}</h2><div class="body"><p>{_P1}</p><p>{_P2}</p></div></div>'),
         {"summary": _H2_LEAD, "event_date": "2023-01-13", "headings": [], "body_text": f"{_P1}\n\n{_P2}"},
     ),
-    # K2 parse/article.py _drop_trailing_regions: a related box followed only by the byline ends the article
+    # K2 parse/bounds.py trim_to_article: a related box followed only by the byline ends the article
     "related-box-before-byline": (
         _page(f'<div class="detail">{_HEAD}<div class="body"><p>{_P1}</p><p>{_P2}</p>'
               '<div class="related"><div>Các tin khác</div><ul><li><a href="/Tin-tuc/khac">Điện Biên tổng kết '

@@ -15,9 +15,9 @@ from dvscraper.normalize.event_date import opens_with_dateline, opens_with_event
 from dvscraper.normalize.text import collapse, spaced_text, text_of
 from dvscraper.normalize.urls import canonical_url
 from dvscraper.parse import structure
-from dvscraper.parse.blocks import BREAK, Line, Picture, flatten
+from dvscraper.parse.blocks import Line, Picture, flatten, within
 from dvscraper.parse.bounds import inside, teaser_roots, trim_to_article
-from dvscraper.parse.byline import find_byline, is_credit, reads_as_byline
+from dvscraper.parse.byline import find_byline, is_credit, reads_as_byline, reads_as_byline_tail
 from dvscraper.parse.document import load_page
 from dvscraper.parse.images import is_furniture, links_offsite, reads_as_caption, to_raw_image
 from dvscraper.parse.labels import label_key
@@ -54,16 +54,18 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile | None 
     if not title:
         raise NotAnArticle(REASON_NO_TITLE)
     others = [m.element for m in metas if m.element is not chosen.element]
-    items, container, roots = _read_article(page, chosen.element, others, profile, url)
+    base = page.base_url(url)  # what relative links resolve against
+    own = structure.own_key_or_none(url)
+    items, container, roots = _read_article(page, chosen.element, others, profile, base, own)
     read_count_raw = chosen.read_count_raw
     if read_count_raw is None:
-        read_count_raw = _toolbar_read_count(page, container, chosen.element, roots, url)
-    summary, paragraphs, headings, images, byline = _sort_items(items, page.base_url(url), title, profile, page)
+        read_count_raw = _toolbar_read_count(page, container, chosen.element, roots, url, own)
+    summary, paragraphs, headings, images, byline = _sort_items(items, base, title, profile, page)
     return RawArticle(
         url=canonical_url(url),
         title=title,
         breadcrumb=tuple(structure.find_breadcrumb(
-            page, profile.select("breadcrumb", page), url=page.base_url(url), meta_el=chosen.element)),
+            page, profile.select("breadcrumb", page), url=base, meta_el=chosen.element)),
         published_raw=chosen.published_raw,
         read_count_raw=read_count_raw,
         summary=summary,
@@ -108,31 +110,30 @@ def _choose_meta(metas: list[MetaLine], url: str):
 
 
 # -- reading the article ---------------------------------------------------------------------
-def _read_article(page, meta_el, other_metas: list, profile: SiteProfile, url: str) -> list:
+def _read_article(page, meta_el, other_metas: list, profile: SiteProfile, base: str, own: str | None):
+    """The article's lines and pictures, the container they were read in, and its teasers."""
     markers = structure.foreign_markers(page, other_metas)
     stop = frozenset(markers)
     container = structure.article_container(meta_el, markers)
     bodies = profile.select("body", page)
-    if bodies and not _contains(container, bodies[0]):
+    if bodies and not within(bodies[0], container):
         container = structure.common_ancestor(meta_el, bodies[0])
     items = _read_within(page, container, meta_el, stop)
     if not any(isinstance(item, Line) for item in items) and container.getparent() is not None:
         # the meta line stands loose in a column that also holds widgets: read on from it
         container = container.getparent()
         items = _read_within(page, container, meta_el, stop)
-    base = page.base_url(url)
-    roots = teaser_roots(container, meta_el, base, structure.own_key_or_none(url))
-    return trim_to_article(items, container, roots, base), container, roots
+    roots = teaser_roots(container, meta_el, base, own)
+    return trim_to_article(items, container, roots), container, roots
 
 
-def _toolbar_read_count(page, container, meta_el, roots: set, url: str) -> str | None:
+def _toolbar_read_count(page, container, meta_el, roots: set, url: str, own: str | None) -> str | None:
     """The article's read count when its meta line has none: a read-count label elsewhere in
     the article's column ("Lượt xem: 12.345" in the toolbar under the text), never one of a
     teaser of another article."""
-    own = structure.own_key_or_none(url)
     for el, is_tail in page.scan().read_hits:
         owner = el.getparent() if is_tail else el
-        if owner is None or owner is meta_el or not _contains(container, owner):
+        if owner is None or owner is meta_el or not within(owner, container):
             continue
         if inside(owner, roots, container) or structure.in_teaser(owner, url, own=own):
             continue
@@ -145,25 +146,6 @@ def _toolbar_read_count(page, container, meta_el, roots: set, url: str) -> str |
 def _read_within(page, container, meta_el, stop: frozenset) -> list:
     skip = frozenset(structure.related_regions(page, container, meta_el))
     return flatten(container, start_after=meta_el, stop_at=stop, is_stop_line=structure.is_stop_line, skip=skip)
-
-
-def _drop_trailing_regions(items: list) -> list:
-    """A related box with article text after it was left out and reading went on; one with no
-    real paragraph after it ends the article (what follows is more page furniture)."""
-    while BREAK in items:
-        last = len(items) - 1 - items[::-1].index(BREAK)
-        after = items[last + 1 :]
-        if any(
-            isinstance(i, Line) and not i.link_only and (i.words >= _MIN_LEAD_WORDS or reads_as_byline(i))
-            for i in after
-        ):
-            break
-        items = items[:last]
-    return [item for item in items if item is not BREAK]
-
-
-def _contains(ancestor, el) -> bool:
-    return any(a is ancestor for a in el.iterancestors()) or el is ancestor
 
 
 def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
@@ -197,7 +179,7 @@ def _sort_items(items: list, url: str, title: str, profile: SiteProfile, page):
     at = find_byline(lines)
     if at is not None:
         byline = lines[at].text
-        if at > 0 and byline.startswith("(") and reads_as_byline(lines[at - 1]):
+        if at > 0 and reads_as_byline_tail(lines[at]) and reads_as_byline(lines[at - 1]):
             at -= 1  # "Minh Thùy" / "(Theo baodienbienphu.com.vn)": one byline on two lines
             byline = f"{lines[at].text} {byline}"
         lines = lines[:at]

@@ -83,6 +83,11 @@ def below(el, *tags: str) -> list:
     return [x for x in el.iter(*tags) if x is not el]
 
 
+def within(el, ancestor) -> bool:
+    """Is ``el`` the element ``ancestor`` or inside it?"""
+    return el is ancestor or any(a is ancestor for a in el.iterancestors())
+
+
 def holds(el, tag: str) -> bool:
     """Is there a ``tag`` element below ``el`` (``el.find('.//tag') is not None``)?"""
     for x in el.iter(tag):

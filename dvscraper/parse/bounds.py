@@ -28,8 +28,9 @@ from urllib.parse import urlsplit
 
 from dvscraper.normalize.text import collapse, text_of, text_within
 from dvscraper.normalize.urls import resolver
-from dvscraper.parse.blocks import BLOCK_TAGS, BREAK, IMAGE_TAGS, Line, Picture
-from dvscraper.parse.byline import is_credit, reads_as_byline
+from dvscraper.parse.blocks import BLOCK_TAGS, BREAK, Line, Picture, holds_image, within
+from dvscraper.parse.byline import is_credit, reads_as_byline, reads_as_byline_tail
+from dvscraper.parse.structure import common_ancestor
 
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(?:$|[?#])", re.I)
 _PHOTO_LINK = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?:$|[?#])", re.I)
@@ -104,7 +105,7 @@ def _teaser_target(link, resolve, own: str | None) -> str | None:
     if not _FILE_LINK.search(target):
         if own is not None and target.rstrip("/").lower() == own:
             return None
-        if len(text_of(link).split()) < 4 and not (_holds_image(link) and _same_host(target, own)):
+        if len(text_of(link).split()) < 4 and not (holds_image(link) and _same_host(target, own)):
             return None  # a menu item, "Xem thêm", a page number, a share button
     if _inline(link):
         return None  # a link inside a sentence of the article
@@ -120,7 +121,7 @@ def _one_card(parent, root, target: str, targets: dict) -> bool:
     """Is ``parent`` still one teaser: no link to another teaser's target, at most one line of
     prose (its summary) and no credit line beside ``root``?"""
     for link in parent.iter("a"):
-        if link is root or _within(link, root):
+        if link is root or within(link, root):
             continue
         other = targets.get(link)
         if other is not None and other != target:
@@ -143,10 +144,6 @@ def _one_card(parent, root, target: str, targets: dict) -> bool:
 
 def _same_host(target: str, own: str | None) -> bool:
     return own is not None and urlsplit(target).hostname == urlsplit(own).hostname
-
-
-def _holds_image(el) -> bool:
-    return any(True for _ in el.iter(*IMAGE_TAGS))
 
 
 def _block_of(el):
@@ -190,7 +187,7 @@ def is_real_paragraph(item) -> bool:
     return isinstance(item, Line) and not item.link_only and item.words >= _MIN_PARAGRAPH_WORDS
 
 
-def names_page_address(line: Line, url: str) -> bool:
+def names_page_address(line: Line) -> bool:
     """A line that spells out a web address ("Địa chỉ bài viết: https://...", a print footer)
     or claims the copyright ("© 2024 ...", "Bản quyền ...", "Copyright ...")."""
     text = line.text
@@ -199,22 +196,23 @@ def names_page_address(line: Line, url: str) -> bool:
     return bool(_COPYRIGHT.match(text))
 
 
-def trim_to_article(items: list, container, roots: set, url: str) -> list:
+def trim_to_article(items: list, container, roots: set) -> list:
     """The article's own lines and pictures among ``items`` (see the module docstring);
     ``roots``: the container's ``teaser_roots``."""
     if not items:
         return items
     marks = []  # True: furniture (a teaser, a box title, a print footer, a region left out)
+    footers = set()  # the blocks of print-footer lines
     for item in items:
         if item is BREAK:
             marks.append(True)
-        elif isinstance(item, Picture):
-            marks.append(bool(roots) and inside(item.element, roots, container))
-        else:
-            marks.append((bool(roots) and inside(item.element, roots, container)) or names_page_address(item, url))
+            continue
+        furniture = bool(roots) and inside(item.element, roots, container)
+        if isinstance(item, Line) and names_page_address(item):
+            footers.add(item.element)
+            furniture = True
+        marks.append(furniture)
     _mark_dated_runs(items, marks)
-    footers = {item.element for item, furniture in zip(items, marks)
-               if furniture and isinstance(item, Line) and names_page_address(item, url)}
     if footers:  # the rest of a footer's block: "Địa chỉ bài viết: ...<br>Bản quyền ..."
         marks = [m or (isinstance(i, Line) and i.element in footers) for i, m in zip(items, marks)]
     for index in range(len(items) - 1):
@@ -271,7 +269,7 @@ def _end_at_byline(kept: list) -> list:
         if any(_goes_on(other, parents) for other in rest):
             continue
         end = index + 1
-        if rest and isinstance(rest[0], Line) and rest[0].text.startswith("(") and reads_as_byline(rest[0]):
+        if rest and isinstance(rest[0], Line) and reads_as_byline_tail(rest[0]):
             end += 1
         return kept[:end] + [item for item in kept[end:] if isinstance(item, Picture)]
     return kept
@@ -331,22 +329,8 @@ def _body_block(kept: list):
         return None
     block = parents[0]
     for parent in parents[1:]:
-        block = _common_ancestor(block, parent)
+        block = common_ancestor(block, parent)
     return block
-
-
-def _common_ancestor(a, b):
-    chain = {a, *a.iterancestors()}
-    if b in chain:
-        return b
-    for el in b.iterancestors():
-        if el in chain:
-            return el
-    return a
-
-
-def _within(el, block) -> bool:
-    return el is block or any(a is block for a in el.iterancestors())
 
 
 def _continues(segment: list, kept: list, container) -> bool:
@@ -369,7 +353,7 @@ def _continues(segment: list, kept: list, container) -> bool:
             parent = item.element.getparent()
             if item.element in elements or parent in parent_set:
                 return True
-            if block is not None and _within(item.element, block):
+            if block is not None and within(item.element, block):
                 return True
             if parent is not None and (parent.getparent(), parent.tag, parent.get("class")) in parts:
                 return True
@@ -382,7 +366,7 @@ def _closing_byline(segment: list) -> list:
     for index, item in enumerate(segment[:2]):
         if isinstance(item, Line) and reads_as_byline(item):
             after = segment[index + 1 : index + 2]
-            if after and isinstance(after[0], Line) and after[0].text.startswith("(") and reads_as_byline(after[0]):
+            if after and isinstance(after[0], Line) and reads_as_byline_tail(after[0]):
                 return [item, after[0]]
             return [item]
     return []
@@ -399,7 +383,7 @@ def _trim_after_body(kept: list) -> list:
     byline_seen = False
     for item in kept[last + 1 :]:
         element = item.element if item is not None else None
-        if element is not None and _within(element, block):
+        if element is not None and within(element, block):
             result.append(item)
         elif isinstance(item, Line) and not byline_seen and reads_as_byline(item):
             result.append(item)

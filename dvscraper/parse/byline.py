@@ -48,6 +48,11 @@ def reads_as_byline(line: Line) -> bool:
     return styled and _looks_like_names(line.text)
 
 
+def reads_as_byline_tail(line: Line) -> bool:
+    """The second line of a two-line byline: "(Theo baodienbienphu.com.vn)" under the names."""
+    return line.text.startswith("(") and reads_as_byline(line)
+
+
 def _looks_like_names(text: str) -> bool:
     words = text.replace("(", " ( ").replace(")", " ) ").split()
     if not words or (text.endswith((".", ":", "?", "!")) and not text.endswith(".vn")):

@@ -126,11 +126,7 @@ def _teasers(page, url: str, resolve, texts: dict) -> list[ListingItem]:
 
 def _shared_depth(el, other) -> int:
     """How deep in the page the smallest element holding both ``el`` and ``other`` lies."""
-    chain = {el, *el.iterancestors()}
-    for node in (other, *other.iterancestors()):
-        if node in chain:
-            return sum(1 for _ in node.iterancestors())
-    return 0
+    return sum(1 for _ in structure.common_ancestor(el, other).iterancestors())
 
 
 def _same_listing(target: str, own: str) -> bool:
@@ -140,9 +136,11 @@ def _same_listing(target: str, own: str) -> bool:
     a, b = urlsplit(target), urlsplit(own)
     if (a.netloc, a.path.lower()) != (b.netloc, b.path.lower()):
         return False
-    rest = lambda query: sorted((k.lower(), v) for k, v in parse_qsl(query, keep_blank_values=True)  # noqa: E731
-                                if k.lower() not in _PAGE_PARAMS)
-    return rest(a.query) == rest(b.query)
+    return _query_but_page(a.query) == _query_but_page(b.query)
+
+
+def _query_but_page(query: str) -> list:
+    return sorted((k.lower(), v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in _PAGE_PARAMS)
 
 
 def _word_count(text: str) -> int:

@@ -11,7 +11,7 @@ from lxml import etree
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, collapsed_text_within, text_of, text_within
 from dvscraper.normalize.urls import absolute_url, canonical_url
-from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below, holds
+from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below, holds, within
 from dvscraper.parse.byline import is_credit
 from dvscraper.parse.labels import (
     FOLDED_HOME,
@@ -300,9 +300,9 @@ def _in_header_with(row, meta_el, header: list, home_links: list) -> bool:
     header's menu: a breadcrumb meets the title lower, inside the content column."""
     shared = common_ancestor(row, meta_el)
     for mark in [*header, *home_links]:
-        if mark is None or _within(mark, row) or mark is row:
+        if mark is None or within(mark, row):
             continue
-        if _within(mark, shared):
+        if mark is not shared and within(mark, shared):
             return True
     return False
 
@@ -336,15 +336,11 @@ def _row_led_by(link):
             return None
         crumbs = _row_crumbs(parent)
         if len(crumbs) >= 2:
-            if crumbs[0] is not link and not _within(link, crumbs[0]):
+            if crumbs[0] is not link and not within(link, crumbs[0]):
                 return None  # the home link must lead the row
             return parent if len(crumbs) <= _MAX_CRUMBS else None
         el = parent
     return None
-
-
-def _within(el, ancestor) -> bool:
-    return any(a is ancestor for a in el.iterancestors())
 
 
 def _row_crumbs(row) -> list:
