@@ -10,7 +10,7 @@ from lxml import etree
 
 from dvscraper.normalize.dates import match_published
 from dvscraper.normalize.text import collapse, collapsed_text_within, text_of, text_within
-from dvscraper.normalize.urls import absolute_url, canonical_url
+from dvscraper.normalize.urls import absolute_url, canonical_url, resolver
 from dvscraper.parse.blocks import BLOCK_TAGS, HEADING_TAGS, Line, below, holds, within
 from dvscraper.parse.byline import is_credit
 from dvscraper.parse.labels import (
@@ -263,8 +263,9 @@ def _link_row_breadcrumb(page, url: str, meta_el) -> list[str]:
     """The row of 2-6 links led by a link to the home page, nearest before the meta line."""
     home_host = urlsplit(url).hostname
     home_links = []
+    resolve = resolver(url)  # (each distinct href resolved once)
     for link in page.body.iter("a"):
-        target = absolute_url(url, link.get("href"))
+        target = resolve(link.get("href"))
         if target is None:
             continue
         parts = urlsplit(target)
